@@ -1,0 +1,34 @@
+namespace GroupBot.Chat;
+
+public sealed record ChatUser(long Id, string FirstName, string? Username = null, bool IsBot = false)
+{
+    public string DisplayName => Username is { Length: > 0 } u ? "@" + u : FirstName;
+}
+
+public enum ChatKind { Private, Group, Supergroup, Channel }
+
+public sealed record ChatInfo(long Id, ChatKind Kind, string Title);
+
+/// <summary>What an adapter hands to the bot. One record per incoming thing, in arrival order per chat.</summary>
+public abstract record ChatEvent(ChatInfo Chat)
+{
+    public long ChatId => Chat.Id;
+}
+
+public sealed record MessageReceived(ChatInfo Chat, ChatUser From, int MessageId, string Text, int? ReplyToMessageId = null)
+    : ChatEvent(Chat);
+
+public sealed record ButtonPressed(ChatInfo Chat, ChatUser From, string CallbackId, int MessageId, string Data)
+    : ChatEvent(Chat);
+
+public sealed record MembersJoined(ChatInfo Chat, IReadOnlyList<ChatUser> Members, string? InviteLink = null)
+    : ChatEvent(Chat);
+
+public sealed record MemberLeft(ChatInfo Chat, ChatUser Member) : ChatEvent(Chat);
+
+public sealed record BotAdded(ChatInfo Chat, ChatUser? By) : ChatEvent(Chat);
+
+public sealed record BotRemoved(ChatInfo Chat) : ChatEvent(Chat);
+
+/// <summary>A group became a supergroup: everything stored under the old id moves to the new one.</summary>
+public sealed record ChatMigrated(ChatInfo Chat, long NewChatId) : ChatEvent(Chat);

@@ -1,0 +1,22 @@
+namespace GroupBot.Chat;
+
+/// <summary>The boundary to a chat network. Two implementations: Telegram and the local terminal chat.</summary>
+public interface IChatAdapter
+{
+    /// <summary>The bot's username, used to tell "/cmd@ThisBot" from commands for other bots.</summary>
+    string BotUsername { get; }
+
+    /// <summary>Connects and learns who the bot is.</summary>
+    Task ConnectAsync(CancellationToken ct);
+
+    /// <summary>Feeds events to <paramref name="onEvent"/> until cancelled or the source ends.</summary>
+    Task RunAsync(Func<ChatEvent, Task> onEvent, CancellationToken ct);
+
+    /// <summary>Performs an action; returns the id of the message sent or edited, if any.</summary>
+    Task<int?> PerformAsync(ChatAction action, CancellationToken ct);
+
+    Task<IReadOnlySet<long>> GetChatAdminsAsync(long chatId, CancellationToken ct);
+
+    /// <summary>The command menu shown under "/" (Telegram's setMyCommands); null language is the default.</summary>
+    Task SetCommandMenuAsync(IReadOnlyList<(string Name, string Description)> commands, string? languageCode, CancellationToken ct);
+}

@@ -1,0 +1,197 @@
+using GroupBot.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Telegram.Bot;
+using Telegram.Bot.Exceptions;
+using Telegram.Bot.Types;
+using Telegram.Bot.Types.Enums;
+using Telegram.Bot.Types.ReplyMarkups;
+
+namespace GroupBot.Chat.Telegram;
+
+/// <summary>The token was refused by Telegram: retrying cannot help.</summary>
+public sealed class BotTokenRejectedException(string message) : Exception(message);
+
+/// <summary>Telegram over long polling. Survives network and API errors with backoff; never logs the token.</summary>
+public sealed class TelegramAdapter(
+    ITelegramBotClient client, UpdateInbox inbox, IOptions<TelegramOptions> options, TimeProvider time, ILogger<TelegramAdapter> log)
+    : IChatAdapter
+{
+    public static readonly UpdateType[] AllowedUpdates =
+        [UpdateType.Message, UpdateType.CallbackQuery, UpdateType.MyChatMember, UpdateType.ChatMember];
+
+    private long _botId;
+
+    public string BotUsername { get; private set; } = "";
+
+    public async Task ConnectAsync(CancellationToken ct)
+    {
+        var me = await Connect(ct);
+        _botId = me.Id;
+        BotUsername = me.Username ?? "";
+        log.LogInformation("Connected to Telegram as @{BotUsername} ({BotId})", BotUsername, _botId);
+        // Long polling and a webhook exclude each other; a leftover webhook would make every getUpdates fail.
+        await Retry("deleteWebhook", () => client.DeleteWebhook(dropPendingUpdates: false, cancellationToken: ct), ct);
+    }
+
+    public async Task RunAsync(Func<ChatEvent, Task> onEvent, CancellationToken ct)
+    {
+        foreach (var update in inbox.Unhandled())
+        {
+            log.LogInformation("Re-handling update {UpdateId} accepted before the last stop", update.Id);
+            await Dispatch(update, onEvent);
+        }
+
+        var failures = 0;
+        while (!ct.IsCancellationRequested)
+        {
+            Update[] updates;
+            try
+            {
+                updates = await client.GetUpdates(inbox.LastUpdateId + 1, 100, options.Value.PollTimeoutSeconds, AllowedUpdates, ct);
+                failures = 0;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (ApiRequestException ex) when (ex.ErrorCode == 401)
+            {
+                throw Rejected(ex);
+            }
+            catch (Exception ex)
+            {
+                await WaitAfter("getUpdates", ex, ++failures, ct);
+                continue;
+            }
+            foreach (var update in updates)
+            {
+                if (!inbox.Accept(update))
+                {
+                    log.LogDebug("Dropped repeated update {UpdateId}", update.Id);
+                    continue;
+                }
+                await Dispatch(update, onEvent);
+            }
+        }
+    }
+
+    /// <summary>getMe until it answers: a bot started while the network is down waits for it.</summary>
+    private async Task<User> Connect(CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await client.GetMe(ct);
+            }
+            catch (ApiRequestException ex) when (ex.ErrorCode is 401 or 404)
+            {
+                throw Rejected(ex);
+            }
+            catch (Exception ex) when (!ct.IsCancellationRequested)
+            {
+                await WaitAfter("getMe", ex, attempt, ct);
+            }
+        }
+    }
+
+    private static BotTokenRejectedException Rejected(ApiRequestException ex) =>
+        new($"Telegram refused the bot token ({ex.ErrorCode} {ex.Message}). Check Telegram:BotToken.");
+
+    private async Task Dispatch(Update update, Func<ChatEvent, Task> onEvent)
+    {
+        ChatEvent? evt;
+        try
+        {
+            evt = UpdateMapper.Map(update, _botId);
+        }
+        catch (Exception ex)
+        {
+            log.LogError(ex, "Could not read update {UpdateId}", update.Id);
+            evt = null;
+        }
+        if (evt is null)
+        {
+            inbox.MarkHandled(update.Id);
+            return;
+        }
+        // Not awaited: other chats must not wait for this one. The queue keeps this chat's order.
+        _ = onEvent(evt).ContinueWith(_ => inbox.MarkHandled(update.Id), TaskScheduler.Default);
+        await Task.CompletedTask;
+    }
+
+    public async Task<int?> PerformAsync(ChatAction action, CancellationToken ct)
+    {
+        switch (action)
+        {
+            case SendText send:
+                var sent = await Retry("sendMessage", () => client.SendMessage(send.ChatId, send.Text,
+                    replyParameters: send.ReplyTo is { } r ? new ReplyParameters { MessageId = r, AllowSendingWithoutReply = true } : null,
+                    replyMarkup: Keyboard(send.Buttons), cancellationToken: ct), ct);
+                return sent.MessageId;
+            case EditText edit:
+                await Retry("editMessageText", () => client.EditMessageText(edit.ChatId, edit.MessageId, edit.Text,
+                    replyMarkup: Keyboard(edit.Buttons), cancellationToken: ct), ct);
+                return edit.MessageId;
+            case AnswerButton answer:
+                await Retry("answerCallbackQuery", () => client.AnswerCallbackQuery(answer.CallbackId, answer.Text, cancellationToken: ct), ct);
+                return null;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(action), action.GetType().Name, "Unknown action");
+        }
+    }
+
+    public async Task<IReadOnlySet<long>> GetChatAdminsAsync(long chatId, CancellationToken ct)
+    {
+        var admins = await Retry("getChatAdministrators", () => client.GetChatAdministrators(chatId, cancellationToken: ct), ct);
+        return admins.Select(a => a.User.Id).ToHashSet();
+    }
+
+    public Task SetCommandMenuAsync(IReadOnlyList<(string Name, string Description)> commands, string? languageCode, CancellationToken ct) =>
+        Retry("setMyCommands", () => client.SetMyCommands(commands.Select(c => new BotCommand(c.Name, c.Description)),
+            languageCode: languageCode, cancellationToken: ct), ct);
+
+    private static InlineKeyboardMarkup? Keyboard(IReadOnlyList<IReadOnlyList<Button>>? rows) =>
+        rows is null or { Count: 0 } ? null
+            : new InlineKeyboardMarkup(rows.Select(row => row.Select(b => InlineKeyboardButton.WithCallbackData(b.Text, b.Data))));
+
+    /// <summary>Calls the API, waiting out 429s and retrying network and server errors a few times.</summary>
+    private async Task<T> Retry<T>(string method, Func<Task<T>> call, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (Exception ex) when (attempt < 5 && IsTransient(ex) && !ct.IsCancellationRequested)
+            {
+                await WaitAfter(method, ex, attempt, ct);
+            }
+        }
+    }
+
+    private async Task Retry(string method, Func<Task> call, CancellationToken ct) =>
+        await Retry(method, async () => { await call(); return true; }, ct);
+
+    private static bool IsTransient(Exception ex) => ex switch
+    {
+        ApiRequestException api => api.ErrorCode is 429 or >= 500,
+        RequestException or HttpRequestException or TaskCanceledException => true,
+        _ => false,
+    };
+
+    private async Task WaitAfter(string method, Exception ex, int attempt, CancellationToken ct)
+    {
+        TimeSpan delay;
+        if (ex is ApiRequestException { ErrorCode: 429, Parameters.RetryAfter: { } retryAfter })
+            delay = TimeSpan.FromSeconds(retryAfter);
+        else
+            delay = TimeSpan.FromSeconds(Math.Min(options.Value.MaxBackoffSeconds, Math.Pow(2, Math.Min(attempt - 1, 16))));
+        // Only the type and API description are logged: request exceptions can carry the URL, which holds the token.
+        log.LogWarning("Telegram {Method} failed ({Error}: {Description}); retrying in {Delay}s", method, ex.GetType().Name,
+            ex is ApiRequestException api ? api.Message : "network error", delay.TotalSeconds);
+        await Task.Delay(delay, time, ct);
+    }
+}

@@ -1,0 +1,38 @@
+using GroupBot.Chat;
+using GroupBot.Templates;
+
+namespace GroupBot.Commands;
+
+/// <summary>Everything a command handler needs about one command, and the ways it answers.</summary>
+public sealed class CommandContext(
+    MessageReceived message, CommandLine line, CommandArgs args, Role role, string language, TemplateStore templates)
+{
+    public MessageReceived Message { get; } = message;
+    public CommandLine Line { get; } = line;
+    public CommandArgs Args { get; } = args;
+    public Role Role { get; } = role;
+    public string Language { get; } = language;
+    public long ChatId => Message.ChatId;
+    public ChatUser From => Message.From;
+    public bool IsAdmin => Role == Role.Admin;
+
+    public string Render(string template, object? model = null) => templates.Render(template, Language, model);
+
+    /// <summary>A reply to the command's message, rendered from a template.</summary>
+    public IReadOnlyList<ChatAction> Reply(string template, object? model = null) =>
+        [new SendText(ChatId, Render(template, model), ReplyTo: Message.MessageId)];
+
+    /// <summary>A one-line answer to a malformed command: what was wrong and the right form. Changes nothing.</summary>
+    public IReadOnlyList<ChatAction> Usage(string reason, string? value = null, string? command = null) =>
+        Reply("usage", new { Command = command ?? Line.Name, Reason = reason, Value = value ?? "" });
+
+    public IReadOnlyList<ChatAction> NotAllowed() => Reply("not_admin", new { Command = Line.Name });
+}
+
+public delegate Task<IReadOnlyList<ChatAction>> CommandHandler(CommandContext context, CancellationToken ct);
+
+/// <summary>A command: who may use it, which key=value options it takes, and its handler.</summary>
+public sealed record CommandSpec(string Name, Role Role, CommandHandler Handle, IReadOnlyCollection<string>? Options = null)
+{
+    public IReadOnlyCollection<string> OptionKeys => Options ?? [];
+}

@@ -1,0 +1,33 @@
+using GroupBot.Chat;
+using GroupBot.Templates;
+using Microsoft.Extensions.Logging;
+
+namespace GroupBot.Commands;
+
+/// <summary>Turns a message into a command call: parse, check it is for us, check the caller's role, run the handler.</summary>
+public sealed class CommandRouter(CommandRegistry registry, Roles roles, TemplateStore templates, ILogger<CommandRouter> log)
+{
+    public async Task<IReadOnlyList<ChatAction>> Handle(MessageReceived message, string botUsername, string language, CancellationToken ct)
+    {
+        var line = CommandLine.Parse(message.Text);
+        if (line is null || !line.IsFor(botUsername)) return [];
+        var spec = registry.Find(line.Name);
+        if (spec is null)
+        {
+            // In a group an unknown command may belong to another bot; only a direct address or a private chat gets help.
+            if (line.Addressee is null && message.Chat.Kind is not ChatKind.Private) return [];
+            return [new SendText(message.ChatId, templates.Render("unknown_command", language, new { Command = line.Name }), ReplyTo: message.MessageId)];
+        }
+
+        var role = await roles.RoleOf(message.Chat, message.From.Id, ct);
+        var args = new CommandArgs(line, spec.OptionKeys);
+        var context = new CommandContext(message, line, args, role, language, templates);
+        if (spec.Role == Role.Admin && role != Role.Admin)
+        {
+            log.LogInformation("Refused /{Command} from {UserId} in {ChatId}: not an admin", line.Name, message.From.Id, message.ChatId);
+            return context.NotAllowed();
+        }
+        if (args.UnknownOptions.Count > 0) return context.Usage("unknown_option", args.UnknownOptions[0]);
+        return await spec.Handle(context, ct);
+    }
+}

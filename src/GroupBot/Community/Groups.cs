@@ -1,0 +1,81 @@
+using System.Collections.Concurrent;
+using GroupBot.Chat;
+using GroupBot.Hosting;
+using GroupBot.Storage;
+using LiteDB;
+using Microsoft.Extensions.Options;
+
+namespace GroupBot.Community;
+
+public sealed class Group
+{
+    public ObjectId Id { get; set; } = ObjectId.NewObjectId();
+    public long ChatId { get; set; }
+    public string Title { get; set; } = "";
+    public string Kind { get; set; } = "";
+    public string? Language { get; set; }
+    public string? TimeZone { get; set; }
+    public bool Active { get; set; } = true;
+    public DateTime FirstSeenUtc { get; set; }
+}
+
+/// <summary>The chats the bot serves. Registered on first sight; title kept current; inactive once the bot is removed.</summary>
+public sealed class Groups
+{
+    private readonly ILiteCollection<Group> _groups;
+    private readonly IOptionsMonitor<BotOptions> _options;
+    private readonly TimeProvider _time;
+    // Hot path: every message asks for its chat; the cache saves a database read per message.
+    private readonly ConcurrentDictionary<long, Group> _cache = new();
+
+    public Groups(Database db, IOptionsMonitor<BotOptions> options, TimeProvider time)
+    {
+        _groups = db.Collection<Group>("groups");
+        _groups.EnsureIndex(g => g.ChatId, unique: true);
+        _options = options;
+        _time = time;
+    }
+
+    public Group Ensure(ChatInfo chat)
+    {
+        if (_cache.TryGetValue(chat.Id, out var cached) && cached.Title == chat.Title && cached.Active) return cached;
+        var group = _groups.FindOne(g => g.ChatId == chat.Id);
+        if (group is null)
+        {
+            group = new Group { ChatId = chat.Id, Title = chat.Title, Kind = chat.Kind.ToString(), FirstSeenUtc = _time.GetUtcNow().UtcDateTime };
+            _groups.Insert(group);
+        }
+        else if (group.Title != chat.Title || !group.Active || group.Kind != chat.Kind.ToString())
+        {
+            group.Title = chat.Title;
+            group.Kind = chat.Kind.ToString();
+            group.Active = true;
+            _groups.Update(group);
+        }
+        _cache[chat.Id] = group;
+        return group;
+    }
+
+    public void Deactivate(long chatId)
+    {
+        var group = _groups.FindOne(g => g.ChatId == chatId);
+        if (group is null) return;
+        group.Active = false;
+        _groups.Update(group);
+        _cache.TryRemove(chatId, out _);
+    }
+
+    /// <summary>Before a migration: a registration made under the new id by an early message would clash.</summary>
+    public void RemoveRegistration(long chatId)
+    {
+        _groups.DeleteMany(g => g.ChatId == chatId);
+        _cache.TryRemove(chatId, out _);
+    }
+
+    public Group? Find(long chatId) => _groups.FindOne(g => g.ChatId == chatId);
+
+    public string LanguageOf(Group group) => group.Language ?? _options.CurrentValue.Language;
+
+    /// <summary>Drop cached copies after the database moved a chat's data to a new id.</summary>
+    public void Forget(long chatId) => _cache.TryRemove(chatId, out _);
+}

@@ -1,0 +1,63 @@
+using GroupBot.Chat;
+using GroupBot.Chat.Telegram;
+using GroupBot.Commands;
+using GroupBot.Templates;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace GroupBot.Hosting;
+
+/// <summary>How the run ended, for the process exit code.</summary>
+public sealed class RunOutcome
+{
+    public int ExitCode { get; set; }
+}
+
+/// <summary>Connects the adapter and feeds its events through the per-chat queues to the processor.</summary>
+public sealed class BotService(
+    IChatAdapter adapter, ChatQueues queues, EventProcessor processor, CommandRegistry registry, TemplateStore templates,
+    IOptions<BotOptions> options, IHostApplicationLifetime lifetime, RunOutcome outcome, ILogger<BotService> log) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken ct)
+    {
+        try
+        {
+            await adapter.ConnectAsync(ct);
+            await SetMenus(ct);
+            await adapter.RunAsync(evt => queues.Enqueue(evt.ChatId, () => processor.Process(evt, ct)), ct);
+            await queues.Drain();
+            // Only the local chat's input ends by itself (end of a script or Ctrl+D): that ends the run.
+            if (!ct.IsCancellationRequested) lifetime.StopApplication();
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        catch (BotTokenRejectedException ex)
+        {
+            log.LogCritical("{Reason}", ex.Message);
+            outcome.ExitCode = 3;
+            lifetime.StopApplication();
+        }
+        catch (Exception ex)
+        {
+            log.LogCritical(ex, "The bot stopped on an unexpected error");
+            outcome.ExitCode = 1;
+            lifetime.StopApplication();
+        }
+    }
+
+    private async Task SetMenus(CancellationToken ct)
+    {
+        try
+        {
+            await adapter.SetCommandMenuAsync(HelpCommand.Menu(registry, templates, options.Value.Language), null, ct);
+            foreach (var lang in OptionsChecks.Languages.Where(l => l != options.Value.Language))
+                await adapter.SetCommandMenuAsync(HelpCommand.Menu(registry, templates, lang), lang[..2], ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            log.LogWarning("Could not set the command menu: {Error}", ex.Message);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using GroupBot.Chat;
+using GroupBot.Commands;
+using GroupBot.Community;
+using GroupBot.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace GroupBot.Hosting;
+
+/// <summary>
+/// Handles one event: keeps the chat registered, routes commands, performs the resulting actions.
+/// All failures end here, logged; the bot never stops on an input.
+/// </summary>
+public sealed class EventProcessor(
+    IChatAdapter adapter, CommandRouter router, Groups groups, Roles roles, Database db, ILogger<EventProcessor> log)
+{
+    public async Task Process(ChatEvent evt, CancellationToken ct)
+    {
+        var answered = false;
+        try
+        {
+            var actions = await Route(evt, ct);
+            foreach (var action in actions)
+            {
+                answered |= action is AnswerButton;
+                await Perform(action, ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            log.LogError(ex, "Failed to handle {EventType} in chat {ChatId}", evt.GetType().Name, evt.ChatId);
+        }
+        // Telegram shows a spinner on the button until the press is answered, so every press gets an answer.
+        if (evt is ButtonPressed press && !answered)
+            await Perform(new AnswerButton(press.ChatId, press.CallbackId), ct);
+    }
+
+    private async Task<IReadOnlyList<ChatAction>> Route(ChatEvent evt, CancellationToken ct)
+    {
+        if (evt.Chat.Kind == ChatKind.Channel) return [];
+        switch (evt)
+        {
+            case ChatMigrated migrated:
+                groups.Forget(migrated.ChatId);
+                groups.Forget(migrated.NewChatId);
+                roles.Forget(migrated.ChatId);
+                groups.RemoveRegistration(migrated.NewChatId);
+                var moved = db.MigrateChat(migrated.ChatId, migrated.NewChatId);
+                log.LogInformation("Chat {OldChatId} migrated to {NewChatId}: {Documents} documents moved", migrated.ChatId, migrated.NewChatId, moved);
+                return [];
+            case BotRemoved:
+                groups.Deactivate(evt.ChatId);
+                log.LogInformation("Removed from chat {ChatId}", evt.ChatId);
+                return [];
+            case BotAdded:
+                groups.Ensure(evt.Chat);
+                log.LogInformation("Added to chat {ChatId} {Title}", evt.ChatId, evt.Chat.Title);
+                return [];
+            case MessageReceived message when !message.From.IsBot:
+                var group = groups.Ensure(evt.Chat);
+                return await router.Handle(message, adapter.BotUsername, groups.LanguageOf(group), ct);
+            default:
+                return [];
+        }
+    }
+
+    private async Task Perform(ChatAction action, CancellationToken ct)
+    {
+        try
+        {
+            await adapter.PerformAsync(action, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            log.LogError("Could not perform {Action} in chat {ChatId}: {Error}", action.GetType().Name, action.ChatId, ex.Message);
+        }
+    }
+}

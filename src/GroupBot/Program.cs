@@ -1,0 +1,3 @@
+using GroupBot.Hosting;
+
+return await BotHost.RunAsync(args);

@@ -1,0 +1,59 @@
+using LiteDB;
+
+namespace GroupBot.Storage;
+
+/// <summary>The one LiteDB file. LiteDB is thread-safe in direct mode, so one instance serves every chat.</summary>
+public sealed class Database : IDisposable
+{
+    private readonly LiteDatabase _db;
+
+    public Database(string path)
+    {
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        _db = new LiteDatabase(new ConnectionString { Filename = full, Connection = ConnectionType.Direct });
+        FilePath = full;
+    }
+
+    public string FilePath { get; }
+
+    public ILiteCollection<T> Collection<T>(string name) => _db.GetCollection<T>(name);
+
+    public string? GetValue(string key) =>
+        _db.GetCollection("state").FindById(key)?["value"].AsString;
+
+    public void SetValue(string key, string value) =>
+        _db.GetCollection("state").Upsert(new BsonDocument { ["_id"] = key, ["value"] = value });
+
+    /// <summary>
+    /// Moves every document that belongs to <paramref name="oldChatId"/> to <paramref name="newChatId"/>,
+    /// in every collection that has a ChatId field, so features need not know about migration.
+    /// </summary>
+    public int MigrateChat(long oldChatId, long newChatId)
+    {
+        var moved = 0;
+        _db.BeginTrans();
+        try
+        {
+            foreach (var name in _db.GetCollectionNames().ToList())
+            {
+                var col = _db.GetCollection(name);
+                foreach (var doc in col.Find(Query.EQ("ChatId", oldChatId)).ToList())
+                {
+                    doc["ChatId"] = newChatId;
+                    col.Update(doc);
+                    moved++;
+                }
+            }
+            _db.Commit();
+        }
+        catch
+        {
+            _db.Rollback();
+            throw;
+        }
+        return moved;
+    }
+
+    public void Dispose() => _db.Dispose();
+}

@@ -1,0 +1,148 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using Scriban;
+using Scriban.Parsing;
+using Scriban.Runtime;
+using Scriban.Syntax;
+
+namespace GroupBot.Templates;
+
+/// <summary>A template that does not parse, reported as path:line:column.</summary>
+public sealed record TemplateError(string Path, int Line, int Column, string Message)
+{
+    public override string ToString() => $"{Path}:{Line}:{Column}: {Message}";
+}
+
+/// <summary>
+/// Every bot text comes from templates/&lt;lang&gt;/&lt;name&gt;.sbn (zh-CN is the default and the fallback).
+/// Files are re-read when they change on disk; a broken edit is logged and the last good version keeps serving.
+/// </summary>
+public sealed class TemplateStore
+{
+    public const string DefaultLanguage = "zh-CN";
+    private readonly string _root;
+    private readonly ILogger<TemplateStore> _log;
+    private readonly ConcurrentDictionary<string, Cached> _cache = new();
+
+    public TemplateStore(string root, ILogger<TemplateStore> log)
+    {
+        _root = Path.GetFullPath(root);
+        _log = log;
+    }
+
+    public string Root => _root;
+
+    public IEnumerable<string> Languages =>
+        Directory.Exists(_root) ? Directory.GetDirectories(_root).Select(Path.GetFileName).OfType<string>() : [];
+
+    /// <summary>Parses every template; returns the errors (empty when all are good).</summary>
+    public IReadOnlyList<TemplateError> CheckAll()
+    {
+        var errors = new List<TemplateError>();
+        foreach (var file in Directory.EnumerateFiles(_root, "*.sbn", SearchOption.AllDirectories).Order())
+        {
+            var template = Template.Parse(File.ReadAllText(file), file);
+            errors.AddRange(ToErrors(file, template));
+        }
+        return errors;
+    }
+
+    public bool Exists(string name, string lang) => Resolve(name, lang) is not null;
+
+    /// <summary>Renders a template with the model's properties as top-level variables.</summary>
+    public string Render(string name, string lang, object? model = null)
+    {
+        var path = Resolve(name, lang) ?? throw new FileNotFoundException($"No template '{name}' in {_root}");
+        var template = Load(path);
+        var context = NewContext(lang);
+        var globals = Helpers(lang);
+        if (model is not null) globals.Import(model, renamer: context.MemberRenamer);
+        context.PushGlobal(globals);
+        try
+        {
+            return template.Render(context).Trim();
+        }
+        catch (Exception ex) when (ex is ScriptRuntimeException or InvalidOperationException)
+        {
+            _log.LogError(ex, "Template {Template} failed to render", path);
+            return $"⚠️ {name}: {ex.Message}";
+        }
+    }
+
+    private string? Resolve(string name, string lang)
+    {
+        foreach (var l in new[] { lang, DefaultLanguage }.Distinct())
+        {
+            var path = Path.Combine(_root, l, name + ".sbn");
+            if (File.Exists(path)) return path;
+        }
+        return null;
+    }
+
+    private Template Load(string path)
+    {
+        var stamp = File.GetLastWriteTimeUtc(path);
+        if (_cache.TryGetValue(path, out var cached) && cached.Stamp == stamp) return cached.Template;
+
+        var template = Template.Parse(File.ReadAllText(path), path);
+        if (template.HasErrors)
+        {
+            var errors = string.Join("; ", ToErrors(path, template));
+            if (cached is not null)
+            {
+                _log.LogError("Template edit rejected, keeping the last good version: {Errors}", errors);
+                _cache[path] = cached with { Stamp = stamp };
+                return cached.Template;
+            }
+            throw new InvalidDataException(errors);
+        }
+        if (cached is not null) _log.LogInformation("Template {Template} reloaded", path);
+        _cache[path] = new Cached(stamp, template);
+        return template;
+    }
+
+    private TemplateContext NewContext(string lang) => new()
+    {
+        TemplateLoader = new FolderLoader(this, lang),
+        LoopLimit = 10_000,
+        RecursiveLimit = 32,
+        LimitToString = 100_000,
+        StrictVariables = false,
+        EnableRelaxedMemberAccess = true,
+        // Sandbox: templates may read properties of the models we pass them, nothing else of .NET.
+        MemberFilter = member => member is PropertyInfo { DeclaringType: { } type } &&
+            (type.Assembly == typeof(TemplateStore).Assembly || type.IsDefined(typeof(CompilerGeneratedAttribute))),
+    };
+
+    private static ScriptObject Helpers(string lang)
+    {
+        var helpers = new ScriptObject();
+        helpers.Import("money", new Func<long, string>(Money.Format));
+        helpers.Import("lang", new Func<string>(() => lang));
+        helpers.Import("plural", new Func<long, string, string, string>((n, one, many) => n == 1 ? one : many));
+        helpers.Import("pad", new Func<object?, int, string>((v, width) =>
+            Convert.ToString(v, CultureInfo.InvariantCulture)?.PadRight(width) ?? new string(' ', width)));
+        return helpers;
+    }
+
+    private static IEnumerable<TemplateError> ToErrors(string path, Template template) =>
+        template.Messages.Where(m => m.Type == ParserMessageType.Error)
+            .Select(m => new TemplateError(path, m.Span.Start.Line + 1, m.Span.Start.Column + 1, m.Message));
+
+    private sealed record Cached(DateTime Stamp, Template Template);
+
+    /// <summary>Resolves <c>include "name"</c> within the same language folder, falling back to zh-CN.</summary>
+    private sealed class FolderLoader(TemplateStore store, string lang) : ITemplateLoader
+    {
+        public string GetPath(TemplateContext context, SourceSpan callerSpan, string templateName) =>
+            store.Resolve(templateName, lang) ?? throw new ScriptRuntimeException(callerSpan, $"No template '{templateName}'");
+
+        public string Load(TemplateContext context, SourceSpan callerSpan, string templatePath) => File.ReadAllText(templatePath);
+
+        public ValueTask<string?> LoadAsync(TemplateContext context, SourceSpan callerSpan, string templatePath) =>
+            new(File.ReadAllText(templatePath));
+    }
+}

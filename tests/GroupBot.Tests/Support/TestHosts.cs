@@ -1,0 +1,37 @@
+using GroupBot.Chat;
+using GroupBot.Chat.Local;
+using GroupBot.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace GroupBot.Tests.Support;
+
+/// <summary>The real bot host, with its database and logs in a temp folder.</summary>
+public static class TestHosts
+{
+    public static Dictionary<string, string?> Settings(TempDir dir, params (string Key, string? Value)[] extra)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Storage:Path"] = dir.File("bot.db"),
+            ["Serilog:WriteTo:File:Args:path"] = dir.File("logs/bot-.log"),
+            ["Serilog:WriteTo:Console:Args:restrictedToMinimumLevel"] = "Fatal",
+        };
+        foreach (var (key, value) in extra) settings[key] = value;
+        return settings;
+    }
+
+    /// <summary>Runs a local-chat script through the whole host and returns what the chat showed.</summary>
+    public static async Task<string> RunLocalScript(TempDir dir, string script, string? root = null, params (string, string?)[] extra)
+    {
+        var output = new StringWriter();
+        using var host = BotHost.Build([], root ?? Repo.Root, Settings(dir, extra), services =>
+            services.AddSingleton<IChatAdapter>(sp => new LocalChatAdapter(new StringReader(script), output,
+                sp.GetRequiredService<IOptions<LocalChatOptions>>(), interactive: false)));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await host.StartAsync(timeout.Token);
+        await host.WaitForShutdownAsync(timeout.Token);
+        return output.ToString();
+    }
+}
