@@ -78,7 +78,17 @@ public sealed class CommandLine
                 }
             }
             var sb = new StringBuilder();
-            while (i < s.Length && !IsSpace(s[i])) sb.Append(s[i++]);
+            while (i < s.Length && !IsSpace(s[i]))
+            {
+                // key="a value with spaces": the quotes end the value, not the space.
+                if (i > start && s[i - 1] is '=' or '＝' && ClosingQuote(s[i]) is char vq && s.IndexOf(vq, i + 1) is var vend && vend > i)
+                {
+                    sb.Append(s, i + 1, vend - i - 1);
+                    i = vend + 1;
+                    continue;
+                }
+                sb.Append(s[i++]);
+            }
             tokens.Add(new Token(sb.ToString(), start, i, false));
         }
         return tokens;

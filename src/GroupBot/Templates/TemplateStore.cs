@@ -120,7 +120,7 @@ public sealed class TemplateStore
     private static ScriptObject Helpers(string lang)
     {
         var helpers = new ScriptObject();
-        helpers.Import("money", new Func<long, string>(Money.Format));
+        helpers.Import("money", new Func<long, string>(GroupBot.Games.Money.Format));
         helpers.Import("lang", new Func<string>(() => lang));
         helpers.Import("plural", new Func<long, string, string, string>((n, one, many) => n == 1 ? one : many));
         helpers.Import("pad", new Func<object?, int, string>((v, width) =>
