@@ -5,7 +5,8 @@ public sealed record Button(string Text, string Data);
 /// <summary>What the bot asks an adapter to do.</summary>
 public abstract record ChatAction(long ChatId);
 
-public sealed record SendText(long ChatId, string Text, IReadOnlyList<IReadOnlyList<Button>>? Buttons = null, int? ReplyTo = null)
+/// <param name="Tag">names the message (e.g. "game:12") so its id is recorded and it can be edited later</param>
+public sealed record SendText(long ChatId, string Text, IReadOnlyList<IReadOnlyList<Button>>? Buttons = null, int? ReplyTo = null, string? Tag = null)
     : ChatAction(ChatId);
 
 public sealed record EditText(long ChatId, int MessageId, string Text, IReadOnlyList<IReadOnlyList<Button>>? Buttons = null)

@@ -32,3 +32,6 @@ public sealed record BotRemoved(ChatInfo Chat) : ChatEvent(Chat);
 
 /// <summary>A group became a supergroup: everything stored under the old id moves to the new one.</summary>
 public sealed record ChatMigrated(ChatInfo Chat, long NewChatId) : ChatEvent(Chat);
+
+/// <summary>A game's deadline came (from a timer, not the chat). Late: it fell due while the bot was down.</summary>
+public sealed record DeadlineDue(ChatInfo Chat, int GameId, DateTime DueUtc, bool Late) : ChatEvent(Chat);

@@ -5,18 +5,20 @@ namespace GroupBot.Commands;
 
 /// <summary>Everything a command handler needs about one command, and the ways it answers.</summary>
 public sealed class CommandContext(
-    MessageReceived message, CommandLine line, CommandArgs args, Role role, string language, TemplateStore templates)
+    MessageReceived message, CommandLine line, CommandArgs args, Role role, string language, TimeZoneInfo timeZone, TemplateStore templates)
 {
+    public TimeZoneInfo TimeZone { get; } = timeZone;
     public MessageReceived Message { get; } = message;
     public CommandLine Line { get; } = line;
     public CommandArgs Args { get; } = args;
     public Role Role { get; } = role;
     public string Language { get; } = language;
     public long ChatId => Message.ChatId;
+    public TemplateStore Templates { get; } = templates;
     public ChatUser From => Message.From;
     public bool IsAdmin => Role == Role.Admin;
 
-    public string Render(string template, object? model = null) => templates.Render(template, Language, model);
+    public string Render(string template, object? model = null) => Templates.Render(template, Language, model);
 
     /// <summary>A reply to the command's message, rendered from a template.</summary>
     public IReadOnlyList<ChatAction> Reply(string template, object? model = null) =>

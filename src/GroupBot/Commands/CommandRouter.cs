@@ -1,14 +1,16 @@
 using GroupBot.Chat;
+using GroupBot.Community;
 using GroupBot.Templates;
 using Microsoft.Extensions.Logging;
 
 namespace GroupBot.Commands;
 
 /// <summary>Turns a message into a command call: parse, check it is for us, check the caller's role, run the handler.</summary>
-public sealed class CommandRouter(CommandRegistry registry, Roles roles, TemplateStore templates, ILogger<CommandRouter> log)
+public sealed class CommandRouter(CommandRegistry registry, Roles roles, Groups groups, TemplateStore templates, ILogger<CommandRouter> log)
 {
-    public async Task<IReadOnlyList<ChatAction>> Handle(MessageReceived message, string botUsername, string language, CancellationToken ct)
+    public async Task<IReadOnlyList<ChatAction>> Handle(MessageReceived message, string botUsername, Group group, CancellationToken ct)
     {
+        var language = groups.LanguageOf(group);
         var line = CommandLine.Parse(message.Text);
         if (line is null || !line.IsFor(botUsername)) return [];
         var spec = registry.Find(line.Name);
@@ -21,7 +23,7 @@ public sealed class CommandRouter(CommandRegistry registry, Roles roles, Templat
 
         var role = await roles.RoleOf(message.Chat, message.From.Id, ct);
         var args = new CommandArgs(line, spec.OptionKeys);
-        var context = new CommandContext(message, line, args, role, language, templates);
+        var context = new CommandContext(message, line, args, role, language, groups.TimeZoneOf(group), templates);
         if (spec.Role == Role.Admin && role != Role.Admin)
         {
             log.LogInformation("Refused /{Command} from {UserId} in {ChatId}: not an admin", line.Name, message.From.Id, message.ChatId);

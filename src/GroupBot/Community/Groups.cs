@@ -76,6 +76,15 @@ public sealed class Groups
 
     public string LanguageOf(Group group) => group.Language ?? _options.CurrentValue.Language;
 
+    public TimeZoneInfo TimeZoneOf(Group group) =>
+        group.TimeZone is { } id && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone
+        : TimeZoneInfo.FindSystemTimeZoneById(_options.CurrentValue.TimeZone);
+
+    /// <summary>What an internal event (a timer) needs to know about a chat it was not told about.</summary>
+    public ChatInfo InfoOf(long chatId) => Find(chatId) is { } g && Enum.TryParse<ChatKind>(g.Kind, out var kind)
+        ? new ChatInfo(chatId, kind, g.Title)
+        : new ChatInfo(chatId, ChatKind.Supergroup, chatId.ToString());
+
     /// <summary>Drop cached copies after the database moved a chat's data to a new id.</summary>
     public void Forget(long chatId) => _cache.TryRemove(chatId, out _);
 }

@@ -4,6 +4,8 @@ using GroupBot.Chat.Telegram;
 using GroupBot.Commands;
 using GroupBot.Community;
 using GroupBot.Faq;
+using GroupBot.Games;
+using GroupBot.Games.Lottery;
 using GroupBot.Storage;
 using GroupBot.Templates;
 using Microsoft.Extensions.Configuration;
@@ -93,12 +95,16 @@ public static class BotHost
         services.AddSingleton<EventProcessor>();
         services.AddSingleton<ConfigReloader>();
         services.AddSingleton<RunOutcome>();
+        services.AddSingleton<SentMessages>();
         services.AddFaq();
+        services.AddGames();
         services.AddSingleton(sp =>
         {
             var registry = new CommandRegistry();
             registry.Add(HelpCommand.Spec(registry));
             registry.Add(sp.GetRequiredService<FaqCommands>().Spec);
+            registry.Add(sp.GetRequiredService<LotteryFlow>().Spec);
+            foreach (var spec in sp.GetRequiredService<GameCommands>().Specs) registry.Add(spec);
             return registry;
         });
 

@@ -1,6 +1,7 @@
 using GroupBot.Chat;
 using GroupBot.Commands;
 using GroupBot.Community;
+using GroupBot.Games;
 using GroupBot.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -11,7 +12,8 @@ namespace GroupBot.Hosting;
 /// All failures end here, logged; the bot never stops on an input.
 /// </summary>
 public sealed class EventProcessor(
-    IChatAdapter adapter, CommandRouter router, Groups groups, Roles roles, Database db, ILogger<EventProcessor> log)
+    IChatAdapter adapter, CommandRouter router, Groups groups, Roles roles, Database db, SentMessages sent,
+    GameCommands games, GameStore gameStore, Deadlines deadlines, ILogger<EventProcessor> log)
 {
     public async Task Process(ChatEvent evt, CancellationToken ct)
     {
@@ -49,6 +51,8 @@ public sealed class EventProcessor(
                 roles.Forget(migrated.ChatId);
                 groups.RemoveRegistration(migrated.NewChatId);
                 var moved = db.MigrateChat(migrated.ChatId, migrated.NewChatId);
+                // Timers carry the chat id they were set with: set them again under the new id.
+                foreach (var game in gameStore.Live(migrated.NewChatId)) deadlines.Set(game);
                 log.LogInformation("Chat {OldChatId} migrated to {NewChatId}: {Documents} documents moved", migrated.ChatId, migrated.NewChatId, moved);
                 return [];
             case BotRemoved:
@@ -61,7 +65,12 @@ public sealed class EventProcessor(
                 return [];
             case MessageReceived message when !message.From.IsBot:
                 var group = groups.Ensure(evt.Chat);
-                return await router.Handle(message, adapter.BotUsername, groups.LanguageOf(group), ct);
+                return await router.Handle(message, adapter.BotUsername, group, ct);
+            case ButtonPressed press when press.Data.StartsWith("g:", StringComparison.Ordinal):
+                groups.Ensure(evt.Chat);
+                return games.Press(press);
+            case DeadlineDue due:
+                return games.Deadline(due);
             default:
                 return [];
         }
@@ -71,7 +80,8 @@ public sealed class EventProcessor(
     {
         try
         {
-            await adapter.PerformAsync(action, ct);
+            var messageId = await adapter.PerformAsync(action, ct);
+            if (action is SendText { Tag: { } tag } && messageId is { } id) sent.Record(tag, action.ChatId, id);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

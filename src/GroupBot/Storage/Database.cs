@@ -12,6 +12,8 @@ public sealed class Database : IDisposable
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         _db = new LiteDatabase(new ConnectionString { Filename = full, Connection = ConnectionType.Direct });
+        // LiteDB hands dates back in local time unless told otherwise; the bot works in UTC throughout.
+        _db.UtcDate = true;
         FilePath = full;
     }
 
@@ -53,6 +55,23 @@ public sealed class Database : IDisposable
             throw;
         }
         return moved;
+    }
+
+    /// <summary>Runs <paramref name="work"/> as one LiteDB transaction. LiteDB binds a transaction to the thread, so work must not await.</summary>
+    public T InTransaction<T>(Func<T> work)
+    {
+        _db.BeginTrans();
+        try
+        {
+            var result = work();
+            _db.Commit();
+            return result;
+        }
+        catch
+        {
+            _db.Rollback();
+            throw;
+        }
     }
 
     public void Dispose() => _db.Dispose();

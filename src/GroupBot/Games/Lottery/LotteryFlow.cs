@@ -1,0 +1,174 @@
+using GroupBot.Chat;
+using GroupBot.Commands;
+using GroupBot.Storage;
+
+namespace GroupBot.Games.Lottery;
+
+/// <summary>Drives a red-packet lottery through chat: opening, joins, grabs, deadlines, results. Rules are in LotteryRules.</summary>
+public sealed class LotteryFlow(GameStore store, Deadlines deadlines, SentMessages sent, Entropy entropy, TimeProvider time)
+{
+    public static readonly string[] OptionKeys = ["stake", "mode", "deadline"];
+
+    public CommandSpec Spec => new("lottery", Role.Admin, Open, OptionKeys);
+
+    private Task<IReadOnlyList<ChatAction>> Open(CommandContext ctx, CancellationToken ct) => Task.FromResult(OpenNow(ctx));
+
+    private IReadOnlyList<ChatAction> OpenNow(CommandContext ctx)
+    {
+        var args = ctx.Args;
+        if (args.Count < 3) return ctx.Usage(args.Count switch { 0 => "missing_slots", 1 => "missing_pot", _ => "missing_prize" });
+        if (!int.TryParse(TextWidth.Fold(args[0]), out var slots)) return ctx.Usage("slots_not_number", args[0]);
+        if (!Money.TryParse(args[1], out var pot)) return ctx.Usage("not_amount", args[1]);
+        var stake = 100L;
+        if (args.Options.TryGetValue("stake", out var stakeText) && !Money.TryParse(stakeText, out stake)) return ctx.Usage("not_amount", stakeText);
+        var mode = LotteryMode.Worst;
+        if (args.Options.TryGetValue("mode", out var modeText))
+        {
+            LotteryMode? parsed = modeText.ToLowerInvariant() switch { "worst" or "最差" => LotteryMode.Worst, "best" or "最佳" => LotteryMode.Best, _ => null };
+            if (parsed is null) return ctx.Usage("bad_mode", modeText);
+            mode = parsed.Value;
+        }
+        var now = time.GetUtcNow();
+        var deadline = now + LotteryRules.DefaultFill;
+        if (args.Options.TryGetValue("deadline", out var deadlineText))
+        {
+            if (Duration.ParseDeadline(deadlineText, now, ctx.TimeZone) is not { } at) return ctx.Usage("bad_deadline", deadlineText);
+            deadline = at;
+        }
+        var prize = args.Rest(2);
+        if (prize.Length > 100) return ctx.Usage("prize_too_long");
+        if (LotteryRules.Check(slots, pot, stake) is { } reason) return ctx.Usage(reason, reason == "pot_too_small" ? Money.Format(slots) : args[0]);
+
+        var view = View(ctx);
+        if (store.Live(ctx.ChatId).FirstOrDefault(g => g.Kind == "lottery") is { } open)
+            return [new SendText(ctx.ChatId, view.Notice("lottery_already_open", open.Id), ReplyTo: ctx.Message.MessageId)];
+
+        var game = store.Insert(LotteryRules.Open(ctx.ChatId, ctx.From.Id, slots, pot, stake, prize, mode,
+            now.UtcDateTime, deadline.UtcDateTime, LotteryRules.DefaultGrabWindow, entropy.NewSeed()));
+        deadlines.Set(game);
+        return [new SendText(ctx.ChatId, Message(view, game), Buttons(view, game), Tag: GameView.Tag(game))];
+    }
+
+    public IReadOnlyList<ChatAction> Join(GameView view, Game game, ChatUser user, Reply reply)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var (result, ledger) = LotteryRules.Join(game, user.Id, user.DisplayName, now);
+        if (result is not (JoinResult.Joined or JoinResult.JoinedAndFull))
+            return reply(view.Notice(result == JoinResult.AlreadyJoined ? "already_joined" : result == JoinResult.Full ? "full" : "game_ended"));
+        store.Save(game, ledger);
+        var actions = new List<ChatAction>(reply(view.Notice("joined", Money.Format(game.Lottery!.StakeFen))));
+        actions.AddRange(Edit(view, game));
+        if (result == JoinResult.JoinedAndFull)
+        {
+            deadlines.Set(game);
+            actions.Add(new SendText(view.ChatId, view.Render("lottery_full", Model(view, game)), Buttons(view, game)));
+        }
+        return actions;
+    }
+
+    public IReadOnlyList<ChatAction> Grab(GameView view, Game game, ChatUser user, Reply reply)
+    {
+        var (result, share, ledger) = LotteryRules.Grab(game, user.Id, time.GetUtcNow().UtcDateTime);
+        switch (result)
+        {
+            case GrabResult.NotFullYet: return reply(view.Notice("not_full_yet"));
+            case GrabResult.NotPlayer: return reply(view.Notice("not_player"));
+            case GrabResult.AlreadyGrabbed: return reply(view.Notice("already_grabbed", Money.Format(share)));
+            case GrabResult.Ended: return reply(view.Notice("game_ended"));
+        }
+        store.Save(game, ledger);
+        var actions = new List<ChatAction>(reply(view.Notice("grabbed", Money.Format(share))));
+        if (result == GrabResult.GrabbedLast) actions.AddRange(Finished(view, game));
+        else actions.AddRange(Edit(view, game));
+        return actions;
+    }
+
+    /// <summary>The deadline of the current phase: not full → cancelled with refunds; grabbing → stragglers, then settled.</summary>
+    public IReadOnlyList<ChatAction> DeadlineReached(GameView view, Game game, bool late)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        game.EndedLate = late;
+        if (game.State == GameState.Open) return Cancelled(view, game, LotteryRules.Cancel(game, now), "not_full");
+        store.Save(game, LotteryRules.CloseGrabbing(game, now));
+        return Finished(view, game);
+    }
+
+    /// <summary>/end: settle now. Only a full lottery can be settled; one still filling must be cancelled.</summary>
+    public IReadOnlyList<ChatAction> End(GameView view, Game game, Reply reply)
+    {
+        if (game.State == GameState.Open) return reply(view.Notice("lottery_not_full", game.Id));
+        store.Save(game, LotteryRules.CloseGrabbing(game, time.GetUtcNow().UtcDateTime));
+        return Finished(view, game);
+    }
+
+    public IReadOnlyList<ChatAction> Cancel(GameView view, Game game) =>
+        Cancelled(view, game, LotteryRules.Cancel(game, time.GetUtcNow().UtcDateTime), "by_admin");
+
+    private IReadOnlyList<ChatAction> Cancelled(GameView view, Game game, List<LedgerEntry> refunds, string reason)
+    {
+        store.Save(game, refunds);
+        deadlines.Clear(game.Id);
+        return [.. Edit(view, game), new SendText(view.ChatId, view.Render("lottery_cancelled", new
+        {
+            game.Id, Reason = reason, Late = game.EndedLate, Prize = game.Lottery!.Prize,
+            Refunds = refunds.Select(r => new { r.Name, Amount = Money.Format(r.AmountFen) }).ToList(),
+        }))];
+    }
+
+    private IReadOnlyList<ChatAction> Finished(GameView view, Game game)
+    {
+        deadlines.Clear(game.Id);
+        var model = Model(view, game);
+        var actions = new List<ChatAction>(Edit(view, game)) { new SendText(view.ChatId, view.Render("lottery_result", model)) };
+        if (game.Players.Count > 1) actions.Add(new SendText(view.ChatId, view.Render("lottery_consolation", model)));
+        return actions;
+    }
+
+    /// <summary>Keeps the game's message current (edited in place) once its id is known.</summary>
+    private IReadOnlyList<ChatAction> Edit(GameView view, Game game) =>
+        sent.Find(GameView.Tag(game), game.ChatId) is { } id ? [new EditText(view.ChatId, id, Message(view, game), Buttons(view, game))] : [];
+
+    public static string Message(GameView view, Game game) => view.Render("lottery_message", Model(view, game));
+
+    public static IReadOnlyList<IReadOnlyList<Button>> Buttons(GameView view, Game game) => game.State switch
+    {
+        GameState.Open => view.Buttons(("button_join", GameView.ButtonData(game, "join"))),
+        GameState.Full => view.Buttons(("button_grab", GameView.ButtonData(game, "grab"))),
+        _ => [],
+    };
+
+    public static object Model(GameView view, Game game)
+    {
+        var part = game.Lottery!;
+        var winner = part.WinnerUserId;
+        return new
+        {
+            game.Id,
+            State = game.State.ToString().ToLowerInvariant(),
+            part.Slots,
+            Joined = game.Players.Count,
+            Left = part.Slots - game.Players.Count,
+            Pot = Money.Format(part.PotFen),
+            Stake = Money.Format(part.StakeFen),
+            part.Prize,
+            Mode = part.Mode.ToString().ToLowerInvariant(),
+            Deadline = view.LocalTime(game.DeadlineUtc),
+            SeedHash = part.SeedHash,
+            // The seed is secret until the shares are all out.
+            Seed = game.State == GameState.Settled ? part.SeedHex : "",
+            Grabbed = game.Players.Count(p => p.ShareFen is not null),
+            Late = game.EndedLate,
+            Players = game.Players.Select(p => new { p.Name }).ToList(),
+            Winner = game.Players.FirstOrDefault(p => p.UserId == winner)?.Name ?? "",
+            Shares = game.Players.Where(p => p.ShareFen is not null).OrderBy(p => p.GrabOrder)
+                .Select(p => new { p.Name, Amount = Money.Format(p.ShareFen!.Value), Order = p.GrabOrder, Won = p.UserId == winner })
+                .ToList(),
+            Others = game.Players.Where(p => p.UserId != winner).Select(p => p.Name).ToList(),
+        };
+    }
+
+    private static GameView View(CommandContext ctx) => new(ctx.ChatId, ctx.Language, ctx.TimeZone, ctx.Templates);
+}
+
+/// <summary>How a game answers its player: a toast for a button press, a reply for a command.</summary>
+public delegate IReadOnlyList<ChatAction> Reply(string text);
