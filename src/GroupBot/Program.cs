@@ -1,3 +1,8 @@
+using GroupBot.Games.Lottery;
 using GroupBot.Hosting;
 
-return await BotHost.RunAsync(args);
+return args switch
+{
+    ["verify", .. var rest] => LotteryVerify.Run(rest, Console.Out, Console.Error),
+    _ => await BotHost.RunAsync(args),
+};

@@ -1,0 +1,121 @@
+using GroupBot.Chat;
+using GroupBot.Games;
+using GroupBot.Hosting;
+using GroupBot.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+
+namespace GroupBot.Tests.Support;
+
+/// <summary>
+/// The whole bot host on a <see cref="FakeChat"/> with fake time and fixed seeds. Restart() stops it and starts a
+/// new one on the same database, as a crash-free restart would.
+/// </summary>
+public sealed class BotHarness : IAsyncDisposable
+{
+    public const long Chat = -1009;
+    public static readonly ChatUser Owner = new(1, "Owner", "owner");
+    public static readonly ChatInfo Group = new(Chat, ChatKind.Supergroup, "测试群");
+    private readonly TempDir _dir;
+    private readonly (string, string?)[] _settings;
+    private IHost? _host;
+    private int _nextMessageId = 1;
+
+    private BotHarness(TempDir dir, (string, string?)[] settings)
+    {
+        _dir = dir;
+        _settings = settings;
+    }
+
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
+
+    public FixedEntropy Entropy { get; } = new();
+
+    public FakeChat Chat_ { get; private set; } = null!;
+
+    public IServiceProvider Services => _host!.Services;
+
+    public static async Task<BotHarness> Start(TempDir dir, params (string, string?)[] settings)
+    {
+        var harness = new BotHarness(dir, settings);
+        await harness.StartHost();
+        return harness;
+    }
+
+    private async Task StartHost()
+    {
+        Chat_ = new FakeChat();
+        Chat_.Admins.Add(Owner.Id);
+        _host = BotHost.Build([], Repo.Root, TestHosts.Settings(_dir, _settings), services =>
+        {
+            services.AddSingleton<IChatAdapter>(Chat_);
+            services.AddSingleton<TimeProvider>(Time);
+            services.AddSingleton<Entropy>(Entropy);
+        });
+        await _host.StartAsync();
+    }
+
+    public async Task Restart()
+    {
+        await _host!.StopAsync();
+        _host.Dispose();
+        await StartHost();
+    }
+
+    public async Task<List<ChatAction>> Say(ChatUser from, string text)
+    {
+        Chat_.Take();
+        await Chat_.Deliver(new MessageReceived(Group, from, _nextMessageId++, text));
+        return Chat_.Take();
+    }
+
+    public async Task<List<ChatAction>> Press(ChatUser from, int messageId, string data, string? callbackId = null)
+    {
+        Chat_.Take();
+        await Chat_.Deliver(new ButtonPressed(Group, from, callbackId ?? Guid.NewGuid().ToString("N"), messageId, data));
+        return Chat_.Take();
+    }
+
+    /// <summary>Moves fake time on and waits until the chat's queue has handled whatever fell due.</summary>
+    public async Task<List<ChatAction>> Advance(TimeSpan by)
+    {
+        Chat_.Take();
+        Time.Advance(by);
+        await Services.GetRequiredService<ChatQueues>().Drain();
+        return Chat_.Take();
+    }
+
+    /// <summary>The seed FixedEntropy gave the n-th game.</summary>
+    public byte[] Entropy_Seed(int n) => Enumerable.Repeat((byte)n, 32).ToArray();
+
+    public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_host is null) return;
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+}
+
+/// <summary>Seeds 0x01…, 0x02…: a fresh one per game, the same across runs.</summary>
+public sealed class FixedEntropy : Entropy
+{
+    private byte _next;
+
+    public override byte[] NewSeed() => Enumerable.Repeat(++_next, 32).Select(b => (byte)b).ToArray();
+}
+
+public static class ActionText
+{
+    public static IEnumerable<string> Texts(this IEnumerable<ChatAction> actions) => actions.Select(a => a switch
+    {
+        SendText s => s.Text,
+        EditText e => e.Text,
+        AnswerButton b => b.Text ?? "",
+        _ => "",
+    });
+
+    public static string All(this IEnumerable<ChatAction> actions) => string.Join("\n---\n", actions.Texts());
+}

@@ -1,0 +1,53 @@
+using System.Collections.Concurrent;
+using GroupBot.Chat;
+
+namespace GroupBot.Tests.Support;
+
+/// <summary>An in-memory chat network for host-level tests: events go in, the actions the bot performs are recorded.</summary>
+public sealed class FakeChat : IChatAdapter
+{
+    private readonly TaskCompletionSource<Func<ChatEvent, Task>> _running = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _lastMessageId = 1000;
+
+    public string BotUsername => "TestBot";
+
+    public ConcurrentQueue<ChatAction> Actions { get; } = new();
+
+    public HashSet<long> Admins { get; } = [];
+
+    public Task ConnectAsync(CancellationToken ct) => Task.CompletedTask;
+
+    public async Task RunAsync(Func<ChatEvent, Task> onEvent, CancellationToken ct)
+    {
+        _running.TrySetResult(onEvent);
+        await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    /// <summary>Delivers an event and waits until the bot has handled it.</summary>
+    public async Task Deliver(ChatEvent evt) => await (await _running.Task)(evt);
+
+    public Task<int?> PerformAsync(ChatAction action, CancellationToken ct)
+    {
+        Actions.Enqueue(action);
+        return Task.FromResult<int?>(action switch
+        {
+            SendText => Interlocked.Increment(ref _lastMessageId),
+            EditText edit => edit.MessageId,
+            _ => null,
+        });
+    }
+
+    public Task<IReadOnlySet<long>> GetChatAdminsAsync(long chatId, CancellationToken ct) =>
+        Task.FromResult<IReadOnlySet<long>>(Admins.ToHashSet());
+
+    public Task SetCommandMenuAsync(IReadOnlyList<(string Name, string Description)> commands, string? languageCode, CancellationToken ct) =>
+        Task.CompletedTask;
+
+    /// <summary>Everything performed since the last call.</summary>
+    public List<ChatAction> Take()
+    {
+        var taken = new List<ChatAction>();
+        while (Actions.TryDequeue(out var a)) taken.Add(a);
+        return taken;
+    }
+}
