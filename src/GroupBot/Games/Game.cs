@@ -13,6 +13,8 @@ public sealed class Player
     public long? ShareFen { get; set; }
     /// <summary>Lottery: 1 for the first grab, 2 for the next…</summary>
     public int? GrabOrder { get; set; }
+    /// <summary>How many times this player has joined this game (group buy: leave and join again).</summary>
+    public int Joins { get; set; } = 1;
 }
 
 /// <summary>
@@ -34,7 +36,11 @@ public sealed class Game
     /// <summary>Settled or cancelled at start-up because it fell due while the bot was down.</summary>
     public bool EndedLate { get; set; }
     public List<Player> Players { get; set; } = [];
+    /// <summary>Players who left (group buy), kept so a return gets fresh ledger keys.</summary>
+    public List<Player> Departed { get; set; } = [];
     public LotteryPart? Lottery { get; set; }
+    public GuessPart? Guess { get; set; }
+    public GroupBuyPart? GroupBuy { get; set; }
 
     public bool IsLive => State is GameState.Open or GameState.Full;
 
@@ -56,4 +62,58 @@ public sealed class LotteryPart
     public string SeedHash { get; set; } = "";
     public TimeSpan GrabWindow { get; set; }
     public long? WinnerUserId { get; set; }
+}
+
+public sealed class GuessEntry
+{
+    public long UserId { get; set; }
+    public string Name { get; set; } = "";
+    public string Text { get; set; } = "";
+    /// <summary>Price guesses: the amount guessed.</summary>
+    public long? ValueFen { get; set; }
+    public bool Exact { get; set; }
+    public DateTime Utc { get; set; }
+    /// <summary>Order of arrival in this game: ties go to the lower.</summary>
+    public int Seq { get; set; }
+}
+
+public sealed class GuessPart
+{
+    /// <summary>Guess the product's name instead of its price.</summary>
+    public bool ByName { get; set; }
+    /// <summary>Secret until settlement.</summary>
+    public long PriceFen { get; set; }
+    /// <summary>Secret until settlement (name variant).</summary>
+    public string Answer { get; set; } = "";
+    public List<string> Aliases { get; set; } = [];
+    /// <summary>What players see: the product (price variant) or a teaser (name variant).</summary>
+    public string Product { get; set; } = "";
+    public string Gift { get; set; } = "";
+    /// <summary>Percent off for later exact guesses.</summary>
+    public int DiscountPercent { get; set; }
+    public int Tries { get; set; }
+    public List<GuessEntry> Guesses { get; set; } = [];
+    public List<string> Hints { get; set; } = [];
+    public long? GiftWinner { get; set; }
+    public List<long> DiscountWinners { get; set; } = [];
+    /// <summary>No exact guess: the closest won the gift.</summary>
+    public bool WonByClosest { get; set; }
+}
+
+public sealed class Tier
+{
+    public int Headcount { get; set; }
+    public long PriceFen { get; set; }
+}
+
+public sealed class GroupBuyPart
+{
+    public string Product { get; set; } = "";
+    /// <summary>The everyday price the tiers undercut.</summary>
+    public long PriceFen { get; set; }
+    public List<Tier> Tiers { get; set; } = [];
+    public long DepositFen { get; set; }
+    public long BonusFen { get; set; }
+    /// <summary>Set at settlement: the price everyone pays, or null when the buy failed.</summary>
+    public long? FinalPriceFen { get; set; }
 }

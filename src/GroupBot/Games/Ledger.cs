@@ -10,6 +10,12 @@ public static class LedgerKind
     public const string Refund = "refund";
     public const string Share = "share";
     public const string Prize = "prize";
+    /// <summary>A deposit given back when the player leaves an open group buy.</summary>
+    public const string Release = "release";
+    /// <summary>The failure bonus a group buy that did not reach its first tier pays on top of the refund.</summary>
+    public const string Bonus = "bonus";
+    /// <summary>A group-buy purchase at the price reached (the deposit counts towards it).</summary>
+    public const string Order = "order";
 }
 
 public sealed class LedgerEntry
@@ -28,7 +34,8 @@ public sealed class LedgerEntry
 
     public static LedgerEntry For(Game game, Player player, string kind, long amountFen, DateTime utc, string note = "") => new()
     {
-        Key = $"{game.Id}:{player.UserId}:{kind}",
+        // A player who left and joined again (group buy) gets fresh keys for the new round.
+        Key = player.Joins > 1 ? $"{game.Id}:{player.UserId}:{kind}:{player.Joins}" : $"{game.Id}:{player.UserId}:{kind}",
         ChatId = game.ChatId,
         GameId = game.Id,
         UserId = player.UserId,
