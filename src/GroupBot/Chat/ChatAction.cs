@@ -13,3 +13,6 @@ public sealed record EditText(long ChatId, int MessageId, string Text, IReadOnly
     : ChatAction(ChatId);
 
 public sealed record AnswerButton(long ChatId, string CallbackId, string? Text = null) : ChatAction(ChatId);
+
+/// <summary>Removes a message (needs admin rights in the group); used to keep a price guess's answer secret.</summary>
+public sealed record DeleteMessage(long ChatId, int MessageId) : ChatAction(ChatId);

@@ -35,3 +35,6 @@ public sealed record ChatMigrated(ChatInfo Chat, long NewChatId) : ChatEvent(Cha
 
 /// <summary>A game's deadline came (from a timer, not the chat). Late: it fell due while the bot was down.</summary>
 public sealed record DeadlineDue(ChatInfo Chat, int GameId, DateTime DueUtc, bool Late) : ChatEvent(Chat);
+
+/// <summary>A game's message is due for its coalesced edit.</summary>
+public sealed record GameRefreshDue(ChatInfo Chat, int GameId) : ChatEvent(Chat);

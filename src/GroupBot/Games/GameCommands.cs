@@ -1,38 +1,60 @@
 using GroupBot.Chat;
 using GroupBot.Commands;
 using GroupBot.Community;
-using GroupBot.Games.Lottery;
+using GroupBot.Games.PriceGuess;
+using GroupBot.Storage;
 using GroupBot.Templates;
 
 namespace GroupBot.Games;
 
-/// <summary>What all games share in chat: /join, /grab, /games, /end, /cancel, the game buttons and deadlines.</summary>
-public sealed class GameCommands(GameStore store, LotteryFlow lottery, Groups groups, TemplateStore templates)
+/// <summary>
+/// What all games share in chat: /join, /leave, /grab, /g, /games, /end, /cancel, the game buttons, replies to a
+/// game's message, deadlines and coalesced message edits. Each is passed to the game's own flow by its kind.
+/// </summary>
+public sealed class GameCommands(GameStore store, IEnumerable<IGameFlow> flows, GuessFlow guess, GameMessages messages,
+    SentMessages sent, Groups groups, TemplateStore templates)
 {
+    private readonly Dictionary<string, IGameFlow> _flows = flows.ToDictionary(f => f.Kind);
+
+    /// <summary>Which verbs each kind answers, to pick the game a bare /join or /g means.</summary>
+    private static readonly Dictionary<string, string[]> Verbs = new()
+    {
+        ["lottery"] = ["join", "grab"],
+        ["groupbuy"] = ["join", "leave"],
+        ["guess"] = ["guess"],
+    };
+
     public IEnumerable<CommandSpec> Specs =>
     [
         new("join", Role.Member, (ctx, _) => Done(Play(ctx, "join"))),
+        new("leave", Role.Member, (ctx, _) => Done(Play(ctx, "leave"))),
         new("grab", Role.Member, (ctx, _) => Done(Play(ctx, "grab"))),
+        new("g", Role.Member, (ctx, _) => Done(Play(ctx, "guess"))),
         new("games", Role.Member, (ctx, _) => Done(List(ctx))),
         new("end", Role.Admin, (ctx, _) => Done(Admin(ctx, "end"))),
         new("cancel", Role.Admin, (ctx, _) => Done(Admin(ctx, "cancel"))),
     ];
 
-    /// <summary>A press of a game button ("g:&lt;id&gt;:join|grab"): answered with a toast only the presser sees.</summary>
+    /// <summary>A press of a game button ("g:&lt;id&gt;:&lt;verb&gt;"): answered with a toast only the presser sees.</summary>
     public IReadOnlyList<ChatAction> Press(ButtonPressed press)
     {
         var view = View(press.Chat);
         Reply toast = text => [new AnswerButton(press.ChatId, press.CallbackId, text)];
-        var parts = press.Data.Split(':');
-        if (parts is not ["g", var idText, var verb] || !int.TryParse(idText, out var id)) return toast(view.Notice("game_ended"));
+        if (press.Data.Split(':') is not ["g", var idText, var verb] || !int.TryParse(idText, out var id)) return toast(view.Notice("game_ended"));
         var game = store.Find(press.ChatId, id);
         if (game is null || !game.IsLive) return toast(view.Notice("game_ended"));
-        return verb switch
-        {
-            "join" => lottery.Join(view, game, press.From, toast),
-            "grab" => lottery.Grab(view, game, press.From, toast),
-            _ => toast(view.Notice("game_ended")),
-        };
+        return _flows[game.Kind].Play(view, game, press.From, verb, "", toast);
+    }
+
+    /// <summary>A plain message replying to a price-guess message is a guess.</summary>
+    public IReadOnlyList<ChatAction> Replied(MessageReceived message, Group group)
+    {
+        if (message.ReplyToMessageId is not { } to || sent.TagOf(message.ChatId, to) is not { } tag || !tag.StartsWith("game:", StringComparison.Ordinal)) return [];
+        if (!int.TryParse(tag[5..], out var id) || store.Find(message.ChatId, id) is not { Kind: "guess" } game) return [];
+        var view = new GameView(message.ChatId, groups.LanguageOf(group), groups.TimeZoneOf(group), templates);
+        Reply reply = text => [new SendText(message.ChatId, text, ReplyTo: message.MessageId)];
+        if (!game.IsLive) return reply(view.Notice("guess_closed"));
+        return guess.Guess(view, game, message.From, message.Text, reply, message.MessageId);
     }
 
     public IReadOnlyList<ChatAction> Deadline(DeadlineDue due)
@@ -41,41 +63,54 @@ public sealed class GameCommands(GameStore store, LotteryFlow lottery, Groups gr
         // A stale timer (the phase changed, or the game ended meanwhile) does nothing.
         // LiteDB keeps milliseconds, so a deadline read back may differ from the timer's by less than one.
         if (game is null || !game.IsLive || Math.Abs((game.DeadlineUtc - due.DueUtc).TotalMilliseconds) >= 1) return [];
-        return lottery.DeadlineReached(View(due.Chat), game, due.Late);
+        return _flows[game.Kind].DeadlineReached(View(due.Chat), game, due.Late);
+    }
+
+    public IReadOnlyList<ChatAction> Refresh(GameRefreshDue due)
+    {
+        var game = store.Find(due.ChatId, due.GameId);
+        return game is null ? [] : messages.Refresh(View(due.Chat), game, _flows[game.Kind]);
     }
 
     private IReadOnlyList<ChatAction> Play(CommandContext ctx, string verb)
     {
-        var view = View(ctx);
+        var view = GameView.Of(ctx);
         Reply reply = text => [new SendText(ctx.ChatId, text, ReplyTo: ctx.Message.MessageId)];
-        var live = store.Live(ctx.ChatId);
+        var candidates = store.Live(ctx.ChatId).Where(g => Verbs[g.Kind].Contains(verb)).ToList();
+        var text = ctx.Args.Count > 0 ? ctx.Args.Rest(0) : "";
         Game? game;
-        if (ctx.Args.Count > 0)
+        if (verb == "guess")
+        {
+            if (text.Length == 0) return ctx.Usage("missing_guess");
+            game = candidates.LastOrDefault();
+        }
+        else if (ctx.Args.Count > 0)
         {
             if (!int.TryParse(TextWidth.Fold(ctx.Args[0]), out var id)) return ctx.Usage("game_id", ctx.Args[0]);
-            game = live.FirstOrDefault(g => g.Id == id);
+            game = candidates.FirstOrDefault(g => g.Id == id);
             if (game is null) return reply(view.Notice("no_such_game", id));
         }
         else
         {
-            // Without an id: the game in the phase this verb belongs to (join → filling, grab → grabbing).
-            var wanted = verb == "join" ? GameState.Open : GameState.Full;
-            game = live.LastOrDefault(g => g.State == wanted) ?? live.LastOrDefault();
-            if (game is null) return reply(view.Notice("no_live_game"));
+            // Without an id: prefer a game in the phase the verb belongs to (a lottery still filling for /join…).
+            game = candidates.LastOrDefault(g => verb != "grab" ? g.State == GameState.Open : g.State == GameState.Full) ?? candidates.LastOrDefault();
         }
-        return verb == "join" ? lottery.Join(view, game, ctx.From, reply) : lottery.Grab(view, game, ctx.From, reply);
+        if (game is null) return reply(view.Notice(verb == "guess" ? "no_guess_game" : "no_live_game"));
+        // A right /g gives the answer away, so the guess flow gets the message to delete it.
+        if (verb == "guess") return guess.Guess(view, game, ctx.From, text, reply, ctx.Message.MessageId);
+        return _flows[game.Kind].Play(view, game, ctx.From, verb, text, reply);
     }
 
     private IReadOnlyList<ChatAction> List(CommandContext ctx)
     {
-        var view = View(ctx);
-        var games = store.Live(ctx.ChatId).Select(g => LotteryFlow.Model(view, g)).ToList();
+        var view = GameView.Of(ctx);
+        var games = store.Live(ctx.ChatId).Select(g => _flows[g.Kind].Summary(view, g)).ToList();
         return ctx.Reply("games_list", new { Games = games });
     }
 
     private IReadOnlyList<ChatAction> Admin(CommandContext ctx, string verb)
     {
-        var view = View(ctx);
+        var view = GameView.Of(ctx);
         Reply reply = text => [new SendText(ctx.ChatId, text, ReplyTo: ctx.Message.MessageId)];
         var live = store.Live(ctx.ChatId);
         Game? game;
@@ -87,10 +122,9 @@ public sealed class GameCommands(GameStore store, LotteryFlow lottery, Groups gr
         }
         else if (live.Count == 1) game = live[0];
         else return reply(view.Notice(live.Count == 0 ? "no_live_game" : "which_game", string.Join(", ", live.Select(g => "#" + g.Id))));
-        return verb == "end" ? lottery.End(view, game, reply) : lottery.Cancel(view, game);
+        var flow = _flows[game.Kind];
+        return verb == "end" ? flow.End(view, game, reply) : flow.Cancel(view, game);
     }
-
-    private GameView View(CommandContext ctx) => new(ctx.ChatId, ctx.Language, ctx.TimeZone, templates);
 
     private GameView View(ChatInfo chat)
     {

@@ -1,4 +1,6 @@
+using GroupBot.Games.GroupBuy;
 using GroupBot.Games.Lottery;
+using GroupBot.Games.PriceGuess;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GroupBot.Games;
@@ -10,6 +12,23 @@ public static class GameSetup
         .AddSingleton<GameStore>()
         .AddSingleton<Deadlines>()
         .AddHostedService(sp => sp.GetRequiredService<Deadlines>())
+        .AddSingleton<MessageRefresh>()
+        .AddSingleton<GameMessages>()
         .AddSingleton<LotteryFlow>()
+        .AddSingleton<GuessFlow>()
+        .AddSingleton<GroupBuyFlow>()
+        .AddSingleton<IGameFlow>(sp => sp.GetRequiredService<LotteryFlow>())
+        .AddSingleton<IGameFlow>(sp => sp.GetRequiredService<GuessFlow>())
+        .AddSingleton<IGameFlow>(sp => sp.GetRequiredService<GroupBuyFlow>())
         .AddSingleton<GameCommands>();
+
+    /// <summary>The game commands, one line each.</summary>
+    public static void AddGameCommands(this Commands.CommandRegistry registry, IServiceProvider sp)
+    {
+        registry.Add(sp.GetRequiredService<LotteryFlow>().Spec);
+        registry.Add(sp.GetRequiredService<GuessFlow>().Spec);
+        registry.Add(sp.GetRequiredService<GuessFlow>().HintSpec);
+        registry.Add(sp.GetRequiredService<GroupBuyFlow>().Spec);
+        foreach (var spec in sp.GetRequiredService<GameCommands>().Specs) registry.Add(spec);
+    }
 }

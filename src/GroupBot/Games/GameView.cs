@@ -1,4 +1,5 @@
 using GroupBot.Chat;
+using GroupBot.Commands;
 using GroupBot.Templates;
 
 namespace GroupBot.Games;
@@ -12,6 +13,12 @@ public sealed record GameView(long ChatId, string Language, TimeZoneInfo Zone, T
     public string Notice(string code, object? value = null) => Render("game_notice", new { Code = code, Value = value?.ToString() ?? "" });
 
     public string LocalTime(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), Zone).ToString("MM-dd HH:mm");
+
+    public static GameView Of(CommandContext ctx) => new(ctx.ChatId, ctx.Language, ctx.TimeZone, ctx.Templates);
+
+    /// <summary>The deadline= option (or now + the default); null when the option is there but unreadable.</summary>
+    public static DateTimeOffset? Deadline(CommandContext ctx, DateTimeOffset now, TimeSpan byDefault) =>
+        ctx.Args.Options.TryGetValue("deadline", out var text) ? Duration.ParseDeadline(text, now, ctx.TimeZone) : now + byDefault;
 
     public static string Tag(Game game) => $"game:{game.Id}";
 

@@ -5,7 +5,6 @@ using GroupBot.Commands;
 using GroupBot.Community;
 using GroupBot.Faq;
 using GroupBot.Games;
-using GroupBot.Games.Lottery;
 using GroupBot.Storage;
 using GroupBot.Templates;
 using Microsoft.Extensions.Configuration;
@@ -103,8 +102,7 @@ public static class BotHost
             var registry = new CommandRegistry();
             registry.Add(HelpCommand.Spec(registry));
             registry.Add(sp.GetRequiredService<FaqCommands>().Spec);
-            registry.Add(sp.GetRequiredService<LotteryFlow>().Spec);
-            foreach (var spec in sp.GetRequiredService<GameCommands>().Specs) registry.Add(spec);
+            registry.AddGameCommands(sp);
             return registry;
         });
 

@@ -65,12 +65,15 @@ public sealed class EventProcessor(
                 return [];
             case MessageReceived message when !message.From.IsBot:
                 var group = groups.Ensure(evt.Chat);
-                return await router.Handle(message, adapter.BotUsername, group, ct);
+                var answer = await router.Handle(message, adapter.BotUsername, group, ct);
+                return answer.Count > 0 || CommandLine.Parse(message.Text) is not null ? answer : games.Replied(message, group);
             case ButtonPressed press when press.Data.StartsWith("g:", StringComparison.Ordinal):
                 groups.Ensure(evt.Chat);
                 return games.Press(press);
             case DeadlineDue due:
                 return games.Deadline(due);
+            case GameRefreshDue refresh:
+                return games.Refresh(refresh);
             default:
                 return [];
         }

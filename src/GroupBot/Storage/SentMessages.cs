@@ -19,12 +19,17 @@ public sealed class SentMessages
     {
         _messages = db.Collection<SentMessage>("sent_messages");
         _messages.EnsureIndex(m => m.Tag);
+        _messages.EnsureIndex(m => m.MessageId);
     }
 
     public void Record(string tag, long chatId, int messageId) =>
         _messages.Upsert(_messages.FindOne(m => m.Tag == tag && m.ChatId == chatId) is { } existing
             ? new SentMessage { Id = existing.Id, Tag = tag, ChatId = chatId, MessageId = messageId }
             : new SentMessage { Tag = tag, ChatId = chatId, MessageId = messageId });
+
+    /// <summary>The tag of a message the bot sent, e.g. to tell that a reply answers a game's message.</summary>
+    public string? TagOf(long chatId, int messageId) =>
+        _messages.FindOne(m => m.ChatId == chatId && m.MessageId == messageId)?.Tag;
 
     public int? Find(string tag, long chatId) => _messages.FindOne(m => m.Tag == tag && m.ChatId == chatId)?.MessageId;
 }

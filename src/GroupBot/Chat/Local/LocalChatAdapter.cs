@@ -82,6 +82,9 @@ public sealed class LocalChatAdapter(TextReader input, TextWriter output, IOptio
             case EditText edit:
                 await Write($"🤖 [#{edit.MessageId} edited] {edit.Text}{Buttons(edit.MessageId, edit.Buttons)}");
                 return edit.MessageId;
+            case DeleteMessage delete:
+                await Write($"🤖 (deleted message #{delete.MessageId})");
+                return null;
             case AnswerButton { Text: { Length: > 0 } text }:
                 await Write($"🤖 (to {_current.FirstName} only) {text}");
                 return null;

@@ -137,6 +137,9 @@ public sealed class TelegramAdapter(
             case AnswerButton answer:
                 await Retry("answerCallbackQuery", () => client.AnswerCallbackQuery(answer.CallbackId, answer.Text, cancellationToken: ct), ct);
                 return null;
+            case DeleteMessage delete:
+                await Retry("deleteMessage", () => client.DeleteMessage(delete.ChatId, delete.MessageId, ct), ct);
+                return null;
             default:
                 throw new ArgumentOutOfRangeException(nameof(action), action.GetType().Name, "Unknown action");
         }

@@ -1,19 +1,16 @@
 using GroupBot.Chat;
 using GroupBot.Commands;
-using GroupBot.Storage;
 
 namespace GroupBot.Games.Lottery;
 
 /// <summary>Drives a red-packet lottery through chat: opening, joins, grabs, deadlines, results. Rules are in LotteryRules.</summary>
-public sealed class LotteryFlow(GameStore store, Deadlines deadlines, SentMessages sent, Entropy entropy, TimeProvider time)
+public sealed class LotteryFlow(GameStore store, Deadlines deadlines, GameMessages messages, Entropy entropy, TimeProvider time) : IGameFlow
 {
-    public static readonly string[] OptionKeys = ["stake", "mode", "deadline"];
+    public string Kind => "lottery";
 
-    public CommandSpec Spec => new("lottery", Role.Admin, Open, OptionKeys);
+    public CommandSpec Spec => new("lottery", Role.Admin, (ctx, _) => Task.FromResult(Open(ctx)), ["stake", "mode", "deadline"]);
 
-    private Task<IReadOnlyList<ChatAction>> Open(CommandContext ctx, CancellationToken ct) => Task.FromResult(OpenNow(ctx));
-
-    private IReadOnlyList<ChatAction> OpenNow(CommandContext ctx)
+    private IReadOnlyList<ChatAction> Open(CommandContext ctx)
     {
         var args = ctx.Args;
         if (args.Count < 3) return ctx.Usage(args.Count switch { 0 => "missing_slots", 1 => "missing_pot", _ => "missing_prize" });
@@ -29,36 +26,39 @@ public sealed class LotteryFlow(GameStore store, Deadlines deadlines, SentMessag
             mode = parsed.Value;
         }
         var now = time.GetUtcNow();
-        var deadline = now + LotteryRules.DefaultFill;
-        if (args.Options.TryGetValue("deadline", out var deadlineText))
-        {
-            if (Duration.ParseDeadline(deadlineText, now, ctx.TimeZone) is not { } at) return ctx.Usage("bad_deadline", deadlineText);
-            deadline = at;
-        }
+        if (GameView.Deadline(ctx, now, LotteryRules.DefaultFill) is not { } deadline) return ctx.Usage("bad_deadline", args.Options["deadline"]);
         var prize = args.Rest(2);
         if (prize.Length > 100) return ctx.Usage("prize_too_long");
         if (LotteryRules.Check(slots, pot, stake) is { } reason) return ctx.Usage(reason, reason == "pot_too_small" ? Money.Format(slots) : args[0]);
 
-        var view = View(ctx);
-        if (store.Live(ctx.ChatId).FirstOrDefault(g => g.Kind == "lottery") is { } open)
+        var view = GameView.Of(ctx);
+        if (store.Live(ctx.ChatId).FirstOrDefault(g => g.Kind == Kind) is { } open)
             return [new SendText(ctx.ChatId, view.Notice("lottery_already_open", open.Id), ReplyTo: ctx.Message.MessageId)];
 
         var game = store.Insert(LotteryRules.Open(ctx.ChatId, ctx.From.Id, slots, pot, stake, prize, mode,
             now.UtcDateTime, deadline.UtcDateTime, LotteryRules.DefaultGrabWindow, entropy.NewSeed()));
         deadlines.Set(game);
-        return [new SendText(ctx.ChatId, Message(view, game), Buttons(view, game), Tag: GameView.Tag(game))];
+        return [messages.Post(view, game, this)];
     }
 
-    public IReadOnlyList<ChatAction> Join(GameView view, Game game, ChatUser user, Reply reply)
+    public IReadOnlyList<ChatAction> Play(GameView view, Game game, ChatUser user, string verb, string text, Reply reply) => verb switch
+    {
+        "join" => Join(view, game, user, reply),
+        "grab" => Grab(view, game, user, reply),
+        _ => reply(view.Notice("not_this_game")),
+    };
+
+    private IReadOnlyList<ChatAction> Join(GameView view, Game game, ChatUser user, Reply reply)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var (result, ledger) = LotteryRules.Join(game, user.Id, user.DisplayName, now);
         if (result is not (JoinResult.Joined or JoinResult.JoinedAndFull))
-            return reply(view.Notice(result == JoinResult.AlreadyJoined ? "already_joined" : result == JoinResult.Full ? "full" : "game_ended"));
+            return reply(view.Notice(result switch { JoinResult.AlreadyJoined => "already_joined", JoinResult.Full => "full", _ => "game_ended" }));
         store.Save(game, ledger);
+        var full = result == JoinResult.JoinedAndFull;
         var actions = new List<ChatAction>(reply(view.Notice("joined", Money.Format(game.Lottery!.StakeFen))));
-        actions.AddRange(Edit(view, game));
-        if (result == JoinResult.JoinedAndFull)
+        actions.AddRange(messages.Edit(view, game, this, force: full));
+        if (full)
         {
             deadlines.Set(game);
             actions.Add(new SendText(view.ChatId, view.Render("lottery_full", Model(view, game)), Buttons(view, game)));
@@ -66,7 +66,7 @@ public sealed class LotteryFlow(GameStore store, Deadlines deadlines, SentMessag
         return actions;
     }
 
-    public IReadOnlyList<ChatAction> Grab(GameView view, Game game, ChatUser user, Reply reply)
+    private IReadOnlyList<ChatAction> Grab(GameView view, Game game, ChatUser user, Reply reply)
     {
         var (result, share, ledger) = LotteryRules.Grab(game, user.Id, time.GetUtcNow().UtcDateTime);
         switch (result)
@@ -78,8 +78,7 @@ public sealed class LotteryFlow(GameStore store, Deadlines deadlines, SentMessag
         }
         store.Save(game, ledger);
         var actions = new List<ChatAction>(reply(view.Notice("grabbed", Money.Format(share))));
-        if (result == GrabResult.GrabbedLast) actions.AddRange(Finished(view, game));
-        else actions.AddRange(Edit(view, game));
+        actions.AddRange(result == GrabResult.GrabbedLast ? Finished(view, game) : messages.Edit(view, game, this));
         return actions;
     }
 
@@ -108,7 +107,7 @@ public sealed class LotteryFlow(GameStore store, Deadlines deadlines, SentMessag
     {
         store.Save(game, refunds);
         deadlines.Clear(game.Id);
-        return [.. Edit(view, game), new SendText(view.ChatId, view.Render("lottery_cancelled", new
+        return [.. messages.Edit(view, game, this, force: true), new SendText(view.ChatId, view.Render("lottery_cancelled", new
         {
             game.Id, Reason = reason, Late = game.EndedLate, Prize = game.Lottery!.Prize,
             Refunds = refunds.Select(r => new { r.Name, Amount = Money.Format(r.AmountFen) }).ToList(),
@@ -119,31 +118,30 @@ public sealed class LotteryFlow(GameStore store, Deadlines deadlines, SentMessag
     {
         deadlines.Clear(game.Id);
         var model = Model(view, game);
-        var actions = new List<ChatAction>(Edit(view, game)) { new SendText(view.ChatId, view.Render("lottery_result", model)) };
+        var actions = new List<ChatAction>(messages.Edit(view, game, this, force: true)) { new SendText(view.ChatId, view.Render("lottery_result", model)) };
         if (game.Players.Count > 1) actions.Add(new SendText(view.ChatId, view.Render("lottery_consolation", model)));
         return actions;
     }
 
-    /// <summary>Keeps the game's message current (edited in place) once its id is known.</summary>
-    private IReadOnlyList<ChatAction> Edit(GameView view, Game game) =>
-        sent.Find(GameView.Tag(game), game.ChatId) is { } id ? [new EditText(view.ChatId, id, Message(view, game), Buttons(view, game))] : [];
+    public string Message(GameView view, Game game) => view.Render("lottery_message", Model(view, game));
 
-    public static string Message(GameView view, Game game) => view.Render("lottery_message", Model(view, game));
-
-    public static IReadOnlyList<IReadOnlyList<Button>> Buttons(GameView view, Game game) => game.State switch
+    public IReadOnlyList<IReadOnlyList<Button>> Buttons(GameView view, Game game) => game.State switch
     {
         GameState.Open => view.Buttons(("button_join", GameView.ButtonData(game, "join"))),
         GameState.Full => view.Buttons(("button_grab", GameView.ButtonData(game, "grab"))),
         _ => [],
     };
 
-    public static object Model(GameView view, Game game)
+    public object Summary(GameView view, Game game) => Model(view, game);
+
+    private static object Model(GameView view, Game game)
     {
         var part = game.Lottery!;
         var winner = part.WinnerUserId;
         return new
         {
             game.Id,
+            game.Kind,
             State = game.State.ToString().ToLowerInvariant(),
             part.Slots,
             Joined = game.Players.Count,
@@ -166,9 +164,4 @@ public sealed class LotteryFlow(GameStore store, Deadlines deadlines, SentMessag
             Others = game.Players.Where(p => p.UserId != winner).Select(p => p.Name).ToList(),
         };
     }
-
-    private static GameView View(CommandContext ctx) => new(ctx.ChatId, ctx.Language, ctx.TimeZone, ctx.Templates);
 }
-
-/// <summary>How a game answers its player: a toast for a button press, a reply for a command.</summary>
-public delegate IReadOnlyList<ChatAction> Reply(string text);

@@ -1,0 +1,66 @@
+using System.Collections.Concurrent;
+using GroupBot.Chat;
+using GroupBot.Community;
+using GroupBot.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace GroupBot.Games;
+
+/// <summary>
+/// Keeps game-message edits within Telegram's limits: at most one edit per game every <see cref="MinGap"/>.
+/// A burst of joins becomes one edit, sent when the gap has passed (through the chat's queue, so it shows the
+/// state at that moment). Phase changes are edited at once.
+/// </summary>
+public sealed class MessageRefresh(TimeProvider time, ChatQueues queues, Groups groups, IServiceProvider services, IHostApplicationLifetime lifetime)
+{
+    public static readonly TimeSpan MinGap = TimeSpan.FromSeconds(3);
+    private readonly ConcurrentDictionary<int, Slot> _slots = new();
+
+    /// <summary>True when an edit may go out now (and counts it); false when one is scheduled for later instead.</summary>
+    public bool TryEditNow(Game game, bool force)
+    {
+        var slot = _slots.GetOrAdd(game.Id, _ => new Slot());
+        var now = time.GetUtcNow();
+        lock (slot)
+        {
+            if (force || (slot.Pending is null && now - slot.LastEdit >= MinGap))
+            {
+                slot.Pending?.Dispose();
+                slot.Pending = null;
+                slot.LastEdit = now;
+                return true;
+            }
+            if (slot.Pending is null)
+            {
+                var (chatId, gameId) = (game.ChatId, game.Id);
+                slot.Pending = time.CreateTimer(_ => Due(chatId, gameId), null, slot.LastEdit + MinGap - now, Timeout.InfiniteTimeSpan);
+            }
+            return false;
+        }
+    }
+
+    /// <summary>Called when the scheduled edit is made.</summary>
+    public void Edited(int gameId)
+    {
+        if (!_slots.TryGetValue(gameId, out var slot)) return;
+        lock (slot)
+        {
+            slot.Pending?.Dispose();
+            slot.Pending = null;
+            slot.LastEdit = time.GetUtcNow();
+        }
+    }
+
+    private void Due(long chatId, int gameId)
+    {
+        var processor = services.GetRequiredService<EventProcessor>();
+        _ = queues.Enqueue(chatId, () => processor.Process(new GameRefreshDue(groups.InfoOf(chatId), gameId), lifetime.ApplicationStopping));
+    }
+
+    private sealed class Slot
+    {
+        public DateTimeOffset LastEdit { get; set; } = DateTimeOffset.MinValue;
+        public ITimer? Pending { get; set; }
+    }
+}
