@@ -34,7 +34,8 @@ public sealed class CommandContext(
 public delegate Task<IReadOnlyList<ChatAction>> CommandHandler(CommandContext context, CancellationToken ct);
 
 /// <summary>A command: who may use it, which key=value options it takes, and its handler.</summary>
-public sealed record CommandSpec(string Name, Role Role, CommandHandler Handle, IReadOnlyCollection<string>? Options = null)
+/// <param name="Secret">the command's own message holds a secret (a price guess's answer): it is deleted, whatever the reply</param>
+public sealed record CommandSpec(string Name, Role Role, CommandHandler Handle, IReadOnlyCollection<string>? Options = null, bool Secret = false)
 {
     public IReadOnlyCollection<string> OptionKeys => Options ?? [];
 }

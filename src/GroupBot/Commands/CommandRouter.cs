@@ -29,7 +29,7 @@ public sealed class CommandRouter(CommandRegistry registry, Roles roles, Groups 
             log.LogInformation("Refused /{Command} from {UserId} in {ChatId}: not an admin", line.Name, message.From.Id, message.ChatId);
             return context.NotAllowed();
         }
-        if (args.UnknownOptions.Count > 0) return context.Usage("unknown_option", args.UnknownOptions[0]);
-        return await spec.Handle(context, ct);
+        var actions = args.UnknownOptions.Count > 0 ? context.Usage("unknown_option", args.UnknownOptions[0]) : await spec.Handle(context, ct);
+        return spec.Secret ? [new DeleteMessage(message.ChatId, message.MessageId), .. actions] : actions;
     }
 }

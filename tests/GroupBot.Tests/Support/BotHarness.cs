@@ -70,6 +70,26 @@ public sealed class BotHarness : IAsyncDisposable
         return Chat_.Take();
     }
 
+    public async Task<List<ChatAction>> Reply(ChatUser from, int toMessageId, string text)
+    {
+        Chat_.Take();
+        await Chat_.Deliver(new MessageReceived(Group, from, _nextMessageId++, text, toMessageId));
+        return Chat_.Take();
+    }
+
+    /// <summary>Every line the bot has logged to its file so far.</summary>
+    public IEnumerable<string> Logs()
+    {
+        var folder = Path.Combine(_dir.Path, "logs");
+        if (!Directory.Exists(folder)) return [];
+        return Directory.GetFiles(folder).SelectMany(f =>
+        {
+            using var stream = new FileStream(f, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var reader = new StreamReader(stream);
+            return reader.ReadToEnd().Split('\n');
+        }).ToList();
+    }
+
     public async Task<List<ChatAction>> Press(ChatUser from, int messageId, string data, string? callbackId = null)
     {
         Chat_.Take();

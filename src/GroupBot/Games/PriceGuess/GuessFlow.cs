@@ -11,10 +11,9 @@ public sealed class GuessFlow(GameStore store, Deadlines deadlines, GameMessages
 {
     public string Kind => "guess";
 
-    // The opening command holds the secret: it is deleted from the chat whatever the outcome, even when malformed.
-    public CommandSpec Spec => new("guess", Role.Admin,
-        (ctx, _) => Task.FromResult<IReadOnlyList<ChatAction>>([new DeleteMessage(ctx.ChatId, ctx.Message.MessageId), .. Open(ctx)]),
-        ["gift", "discount", "deadline", "tries", "aliases"]);
+    // The opening command holds the secret: the router deletes it from the chat whatever the outcome.
+    public CommandSpec Spec => new("guess", Role.Admin, (ctx, _) => Task.FromResult(Open(ctx)),
+        ["gift", "discount", "deadline", "tries", "aliases"], Secret: true);
 
     public CommandSpec HintSpec => new("hint", Role.Admin, (ctx, _) => Task.FromResult(Hint(ctx)));
 
