@@ -6,8 +6,9 @@ public sealed record Button(string Text, string Data);
 public abstract record ChatAction(long ChatId);
 
 /// <param name="Tag">names the message (e.g. "game:12") so its id is recorded and it can be edited later</param>
-public sealed record SendText(long ChatId, string Text, IReadOnlyList<IReadOnlyList<Button>>? Buttons = null, int? ReplyTo = null, string? Tag = null)
-    : ChatAction(ChatId);
+/// <param name="Html">the text is Telegram HTML (posts use &lt;code&gt; so a phone user copies a copy variant with one tap)</param>
+public sealed record SendText(long ChatId, string Text, IReadOnlyList<IReadOnlyList<Button>>? Buttons = null, int? ReplyTo = null, string? Tag = null,
+    bool Html = false) : ChatAction(ChatId);
 
 public sealed record EditText(long ChatId, int MessageId, string Text, IReadOnlyList<IReadOnlyList<Button>>? Buttons = null)
     : ChatAction(ChatId);
@@ -16,3 +17,18 @@ public sealed record AnswerButton(long ChatId, string CallbackId, string? Text =
 
 /// <summary>Removes a message (needs admin rights in the group); used to keep a price guess's answer secret.</summary>
 public sealed record DeleteMessage(long ChatId, int MessageId) : ChatAction(ChatId);
+
+/// <summary>A photo (local file path or URL) with a caption; a caption over the limit is split into follow-up texts.</summary>
+public sealed record SendPhoto(long ChatId, string Photo, string Caption, IReadOnlyList<IReadOnlyList<Button>>? Buttons = null, string? Tag = null)
+    : ChatAction(ChatId);
+
+/// <summary>A chat network's refusal of an action: what went wrong and whether trying again can help.</summary>
+public sealed class ChatApiException(int code, string description, TimeSpan? retryAfter = null, bool transient = false)
+    : Exception(description)
+{
+    public int Code { get; } = code;
+    /// <summary>Telegram's 429 flood control: wait exactly this long before sending to this chat again.</summary>
+    public TimeSpan? RetryAfter { get; } = retryAfter;
+    /// <summary>A network error, a timeout or a 5xx: the same call may work later.</summary>
+    public bool Transient { get; } = transient;
+}

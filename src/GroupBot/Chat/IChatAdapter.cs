@@ -6,13 +6,16 @@ public interface IChatAdapter
     /// <summary>The bot's username, used to tell "/cmd@ThisBot" from commands for other bots.</summary>
     string BotUsername { get; }
 
+    /// <summary>The local chat shows replies before it reads the next line, so it waits for them to be sent.</summary>
+    bool WaitsForReplies { get; }
+
     /// <summary>Connects and learns who the bot is.</summary>
     Task ConnectAsync(CancellationToken ct);
 
     /// <summary>Feeds events to <paramref name="onEvent"/> until cancelled or the source ends.</summary>
     Task RunAsync(Func<ChatEvent, Task> onEvent, CancellationToken ct);
 
-    /// <summary>Performs an action; returns the id of the message sent or edited, if any.</summary>
+    /// <summary>Performs an action; returns the id of the message sent or edited, if any. A refusal is a ChatApiException.</summary>
     Task<int?> PerformAsync(ChatAction action, CancellationToken ct);
 
     Task<IReadOnlySet<long>> GetChatAdminsAsync(long chatId, CancellationToken ct);

@@ -54,5 +54,5 @@ public sealed class GameStore
     public IReadOnlyList<Game> AllLive() =>
         _games.Find(g => g.State == GameState.Open || g.State == GameState.Full).ToList();
 
-    public IReadOnlyList<LedgerEntry> LedgerOf(int gameId) => _ledger.Find(l => l.GameId == gameId).OrderBy(l => l.Utc).ToList();
+    public IReadOnlyList<LedgerEntry> LedgerOf(int gameId) => _ledger.Find(l => l.GameId == gameId).OrderBy(l => l.Utc).ThenBy(l => l.Id).ToList();
 }

@@ -4,6 +4,7 @@ using GroupBot.Chat.Telegram;
 using GroupBot.Commands;
 using GroupBot.Community;
 using GroupBot.Faq;
+using GroupBot.Outbox;
 using GroupBot.Games;
 using GroupBot.Storage;
 using GroupBot.Templates;
@@ -95,6 +96,9 @@ public static class BotHost
         services.AddSingleton<ConfigReloader>();
         services.AddSingleton<RunOutcome>();
         services.AddSingleton<SentMessages>();
+        services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section);
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<OutboxOptions>>().Value);
+        services.AddSingleton<Outbox.OutboxQueue>();
         services.AddFaq();
         services.AddGames();
         services.AddSingleton(sp =>
@@ -108,6 +112,7 @@ public static class BotHost
 
         services.AddHostedService<StartupChecks>();
         services.AddHostedService(sp => sp.GetRequiredService<ConfigReloader>());
+        services.AddHostedService(sp => sp.GetRequiredService<Outbox.OutboxQueue>());
         services.AddHostedService<BotService>();
         overrides?.Invoke(services);
         return builder.Build();

@@ -1,4 +1,5 @@
 using GroupBot.Chat;
+using GroupBot.Chat.Local;
 using GroupBot.Chat.Telegram;
 using GroupBot.Commands;
 using GroupBot.Templates;
@@ -16,7 +17,7 @@ public sealed class RunOutcome
 
 /// <summary>Connects the adapter and feeds its events through the per-chat queues to the processor.</summary>
 public sealed class BotService(
-    IChatAdapter adapter, ChatQueues queues, EventProcessor processor, CommandRegistry registry, TemplateStore templates,
+    IChatAdapter adapter, ChatQueues queues, EventProcessor processor, Outbox.OutboxQueue outbox, CommandRegistry registry, TemplateStore templates,
     IOptions<BotOptions> options, IHostApplicationLifetime lifetime, RunOutcome outcome, ILogger<BotService> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken ct)
@@ -25,8 +26,13 @@ public sealed class BotService(
         {
             await adapter.ConnectAsync(ct);
             await SetMenus(ct);
-            await adapter.RunAsync(evt => queues.Enqueue(evt.ChatId, () => processor.Process(evt, ct)), ct);
+            await adapter.RunAsync(async evt =>
+            {
+                await queues.Enqueue(evt.ChatId, () => processor.Process(evt, ct));
+                if (adapter.WaitsForReplies) await outbox.WhenIdle(evt.ChatId);
+            }, ct);
             await queues.Drain();
+            if (adapter.WaitsForReplies) await outbox.WhenIdle(LocalChatAdapter.DemoChatId);
             // Only the local chat's input ends by itself (end of a script or Ctrl+D): that ends the run.
             if (!ct.IsCancellationRequested) lifetime.StopApplication();
         }

@@ -12,7 +12,7 @@ namespace GroupBot.Hosting;
 /// All failures end here, logged; the bot never stops on an input.
 /// </summary>
 public sealed class EventProcessor(
-    IChatAdapter adapter, CommandRouter router, Groups groups, Roles roles, Database db, SentMessages sent,
+    IChatAdapter adapter, CommandRouter router, Groups groups, Roles roles, Database db, Outbox.OutboxQueue outbox,
     GameCommands games, GameStore gameStore, Deadlines deadlines, ILogger<EventProcessor> log)
 {
     public async Task Process(ChatEvent evt, CancellationToken ct)
@@ -21,11 +21,8 @@ public sealed class EventProcessor(
         try
         {
             var actions = await Route(evt, ct);
-            foreach (var action in actions)
-            {
-                answered |= action is AnswerButton;
-                await Perform(action, ct);
-            }
+            answered = actions.Any(a => a is AnswerButton);
+            outbox.Enqueue(actions);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -37,7 +34,7 @@ public sealed class EventProcessor(
         }
         // Telegram shows a spinner on the button until the press is answered, so every press gets an answer.
         if (evt is ButtonPressed press && !answered)
-            await Perform(new AnswerButton(press.ChatId, press.CallbackId), ct);
+            outbox.Enqueue([new AnswerButton(press.ChatId, press.CallbackId)]);
     }
 
     private async Task<IReadOnlyList<ChatAction>> Route(ChatEvent evt, CancellationToken ct)
@@ -76,19 +73,6 @@ public sealed class EventProcessor(
                 return games.Refresh(refresh);
             default:
                 return [];
-        }
-    }
-
-    private async Task Perform(ChatAction action, CancellationToken ct)
-    {
-        try
-        {
-            var messageId = await adapter.PerformAsync(action, ct);
-            if (action is SendText { Tag: { } tag } && messageId is { } id) sent.Record(tag, action.ChatId, id);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            log.LogError("Could not perform {Action} in chat {ChatId}: {Error}", action.GetType().Name, action.ChatId, ex.Message);
         }
     }
 }

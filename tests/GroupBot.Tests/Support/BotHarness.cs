@@ -103,6 +103,7 @@ public sealed class BotHarness : IAsyncDisposable
         Chat_.Take();
         Time.Advance(by);
         await Services.GetRequiredService<ChatQueues>().Drain();
+        await Services.GetRequiredService<GroupBot.Outbox.OutboxQueue>().WhenIdle(Chat);
         return Chat_.Take();
     }
 

@@ -11,6 +11,9 @@ public sealed class FakeChat : IChatAdapter
 
     public string BotUsername => "TestBot";
 
+    /// <summary>Deliver() returns once the replies are out, so tests read them straight away.</summary>
+    public bool WaitsForReplies => true;
+
     public ConcurrentQueue<ChatAction> Actions { get; } = new();
 
     public HashSet<long> Admins { get; } = [];

@@ -17,6 +17,11 @@ public static class TestHosts
             ["Storage:Path"] = dir.File("bot.db"),
             ["Serilog:WriteTo:File:Args:path"] = dir.File("logs/bot-.log"),
             ["Serilog:WriteTo:Console:Args:restrictedToMinimumLevel"] = "Fatal",
+            // Rate limits have tests of their own; elsewhere they would only make tests wait on fake time.
+            ["Outbox:GlobalPerSecond"] = "100000",
+            ["Outbox:ChatPerSecond"] = "100000",
+            ["Outbox:ChatBurst"] = "100000",
+            ["Outbox:GroupPerMinute"] = "100000",
         };
         foreach (var (key, value) in extra) settings[key] = value;
         return settings;

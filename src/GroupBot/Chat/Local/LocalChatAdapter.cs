@@ -22,6 +22,8 @@ public sealed class LocalChatAdapter(TextReader input, TextWriter output, IOptio
 
     public string BotUsername => "GroupBotLocal";
 
+    public bool WaitsForReplies => true;
+
     public ChatInfo Chat => new(DemoChatId, ChatKind.Supergroup, options.Value.GroupTitle);
 
     public Task ConnectAsync(CancellationToken ct)
@@ -85,6 +87,10 @@ public sealed class LocalChatAdapter(TextReader input, TextWriter output, IOptio
             case DeleteMessage delete:
                 await Write($"🤖 (deleted message #{delete.MessageId})");
                 return null;
+            case SendPhoto photo:
+                var photoId = NextMessageId();
+                await Write($"🤖 [#{photoId}] 🖼 {photo.Photo}\n{photo.Caption}{Buttons(photoId, photo.Buttons)}");
+                return photoId;
             case AnswerButton { Text: { Length: > 0 } text }:
                 await Write($"🤖 (to {_current.FirstName} only) {text}");
                 return null;

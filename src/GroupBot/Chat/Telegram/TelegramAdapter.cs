@@ -121,28 +121,95 @@ public sealed class TelegramAdapter(
         await Task.CompletedTask;
     }
 
+    public bool WaitsForReplies => false;
+
+    /// <summary>One API call, no retries: the outbox owns retrying, waiting on 429 and giving up.</summary>
     public async Task<int?> PerformAsync(ChatAction action, CancellationToken ct)
     {
-        switch (action)
+        try
         {
-            case SendText send:
-                var sent = await Retry("sendMessage", () => client.SendMessage(send.ChatId, send.Text,
-                    replyParameters: send.ReplyTo is { } r ? new ReplyParameters { MessageId = r, AllowSendingWithoutReply = true } : null,
-                    replyMarkup: Keyboard(send.Buttons), cancellationToken: ct), ct);
-                return sent.MessageId;
-            case EditText edit:
-                await Retry("editMessageText", () => client.EditMessageText(edit.ChatId, edit.MessageId, edit.Text,
-                    replyMarkup: Keyboard(edit.Buttons), cancellationToken: ct), ct);
-                return edit.MessageId;
-            case AnswerButton answer:
-                await Retry("answerCallbackQuery", () => client.AnswerCallbackQuery(answer.CallbackId, answer.Text, cancellationToken: ct), ct);
-                return null;
-            case DeleteMessage delete:
-                await Retry("deleteMessage", () => client.DeleteMessage(delete.ChatId, delete.MessageId, ct), ct);
-                return null;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(action), action.GetType().Name, "Unknown action");
+            switch (action)
+            {
+                case SendText send:
+                    var sent = await client.SendMessage(send.ChatId, send.Text, send.Html ? ParseMode.Html : ParseMode.None,
+                        replyParameters: send.ReplyTo is { } r ? new ReplyParameters { MessageId = r, AllowSendingWithoutReply = true } : null,
+                        replyMarkup: Keyboard(send.Buttons), cancellationToken: ct);
+                    return sent.MessageId;
+                case EditText edit:
+                    await client.EditMessageText(edit.ChatId, edit.MessageId, edit.Text, replyMarkup: Keyboard(edit.Buttons), cancellationToken: ct);
+                    return edit.MessageId;
+                case SendPhoto photo:
+                    return await SendPhoto(photo, ct);
+                case DeleteMessage delete:
+                    await client.DeleteMessage(delete.ChatId, delete.MessageId, ct);
+                    return null;
+                case AnswerButton answer:
+                    await client.AnswerCallbackQuery(answer.CallbackId, answer.Text, cancellationToken: ct);
+                    return null;
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(action), action.GetType().Name, "Unknown action");
+            }
         }
+        catch (ApiRequestException ex) when (ex.ErrorCode == 400 && ex.Message.Contains("message is not modified", StringComparison.OrdinalIgnoreCase))
+        {
+            return (action as EditText)?.MessageId; // the edit was already there: nothing to do
+        }
+        catch (ApiRequestException ex)
+        {
+            var retryAfter = ex.Parameters?.RetryAfter is { } s ? TimeSpan.FromSeconds(s) : (TimeSpan?)null;
+            throw new ChatApiException(ex.ErrorCode, ex.Message, ex.ErrorCode == 429 ? retryAfter ?? TimeSpan.FromSeconds(1) : null, ex.ErrorCode >= 500);
+        }
+        catch (Exception ex) when (ex is RequestException or HttpRequestException || (ex is TaskCanceledException && !ct.IsCancellationRequested))
+        {
+            // Only the type: a request exception can carry the URL, which holds the token.
+            throw new ChatApiException(0, "network error: " + ex.GetType().Name, transient: true);
+        }
+    }
+
+    /// <summary>Telegram captions hold 1,024 characters; longer text follows as messages.</summary>
+    public const int CaptionLimit = 1024;
+
+    private async Task<int?> SendPhoto(SendPhoto photo, CancellationToken ct)
+    {
+        var (caption, rest) = SplitCaption(photo.Caption);
+        InputFile file;
+        Stream? stream = null;
+        if (Uri.TryCreate(photo.Photo, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https") file = InputFile.FromUri(uri);
+        else
+        {
+            stream = File.OpenRead(photo.Photo);
+            file = InputFile.FromStream(stream, Path.GetFileName(photo.Photo));
+        }
+        try
+        {
+            var sent = await client.SendPhoto(photo.ChatId, file, caption, ParseMode.Html,
+                replyMarkup: rest.Count == 0 ? Keyboard(photo.Buttons) : null, cancellationToken: ct);
+            for (var i = 0; i < rest.Count; i++)
+                await client.SendMessage(photo.ChatId, rest[i], ParseMode.Html, replyMarkup: i == rest.Count - 1 ? Keyboard(photo.Buttons) : null, cancellationToken: ct);
+            return sent.MessageId;
+        }
+        finally
+        {
+            stream?.Dispose();
+        }
+    }
+
+    /// <summary>A caption that fits, and the rest split at line breaks into messages of at most 4,096 characters.</summary>
+    public static (string Caption, List<string> Following) SplitCaption(string text)
+    {
+        if (text.Length <= CaptionLimit) return (text, []);
+        var cut = text.LastIndexOf('\n', CaptionLimit - 1);
+        if (cut <= 0) cut = CaptionLimit;
+        var rest = new List<string>();
+        var remaining = text[cut..].TrimStart('\n');
+        while (remaining.Length > 0)
+        {
+            var size = Math.Min(4096, remaining.Length);
+            if (size < remaining.Length && remaining.LastIndexOf('\n', size - 1) is > 0 and var nl) size = nl;
+            rest.Add(remaining[..size]);
+            remaining = remaining[size..].TrimStart('\n');
+        }
+        return (text[..cut], rest);
     }
 
     public async Task<IReadOnlySet<long>> GetChatAdminsAsync(long chatId, CancellationToken ct)

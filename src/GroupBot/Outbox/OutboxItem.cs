@@ -1,0 +1,79 @@
+using System.Text.Json;
+using GroupBot.Chat;
+
+namespace GroupBot.Outbox;
+
+/// <summary>One outgoing action, stored before it is sent. Key makes an enqueue idempotent (a post per schedule, fire time and group).</summary>
+public sealed class OutboxItem
+{
+    public long Id { get; set; }
+    public string Key { get; set; } = "";
+    public long ChatId { get; set; }
+    public string Kind { get; set; } = "";
+    public string Text { get; set; } = "";
+    public string? ButtonsJson { get; set; }
+    public int? ReplyTo { get; set; }
+    public string? Tag { get; set; }
+    public int? MessageId { get; set; }
+    public string? CallbackId { get; set; }
+    public string? Photo { get; set; }
+    public bool Html { get; set; }
+    public DateTime EnqueuedUtc { get; set; }
+    public int Attempts { get; set; }
+    public DateTime NextUtc { get; set; }
+    public string State { get; set; } = Pending;
+    public int? SentMessageId { get; set; }
+    public string? Error { get; set; }
+
+    public const string Pending = "pending";
+    public const string Sent = "sent";
+    public const string Failed = "failed";
+
+    /// <summary>Button answers and deletions do not count towards the per-chat message limits.</summary>
+    public bool IsMessage => Kind is "text" or "edit" or "photo";
+
+    public static OutboxItem From(ChatAction action, DateTime nowUtc, string? key = null)
+    {
+        var item = new OutboxItem { ChatId = action.ChatId, EnqueuedUtc = nowUtc, NextUtc = nowUtc, Key = key ?? Guid.NewGuid().ToString("N") };
+        switch (action)
+        {
+            case SendText s:
+                (item.Kind, item.Text, item.ReplyTo, item.Tag, item.Html) = ("text", s.Text, s.ReplyTo, s.Tag, s.Html);
+                item.ButtonsJson = Json(s.Buttons);
+                break;
+            case EditText e:
+                (item.Kind, item.Text, item.MessageId) = ("edit", e.Text, e.MessageId);
+                item.ButtonsJson = Json(e.Buttons);
+                break;
+            case SendPhoto p:
+                (item.Kind, item.Text, item.Photo, item.Tag) = ("photo", p.Caption, p.Photo, p.Tag);
+                item.ButtonsJson = Json(p.Buttons);
+                break;
+            case DeleteMessage d:
+                (item.Kind, item.MessageId) = ("delete", d.MessageId);
+                break;
+            case AnswerButton a:
+                (item.Kind, item.Text, item.CallbackId) = ("answer", a.Text ?? "", a.CallbackId);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(action), action.GetType().Name, "Unknown action");
+        }
+        return item;
+    }
+
+    public ChatAction ToAction()
+    {
+        var buttons = ButtonsJson is null ? null : JsonSerializer.Deserialize<List<List<Button>>>(ButtonsJson);
+        return Kind switch
+        {
+            "text" => new SendText(ChatId, Text, buttons, ReplyTo, Tag, Html),
+            "edit" => new EditText(ChatId, MessageId!.Value, Text, buttons),
+            "photo" => new SendPhoto(ChatId, Photo!, Text, buttons, Tag),
+            "delete" => new DeleteMessage(ChatId, MessageId!.Value),
+            "answer" => new AnswerButton(ChatId, CallbackId!, Text.Length > 0 ? Text : null),
+            _ => throw new InvalidOperationException($"Unknown outbox kind {Kind}"),
+        };
+    }
+
+    private static string? Json(IReadOnlyList<IReadOnlyList<Button>>? buttons) => buttons is null ? null : JsonSerializer.Serialize(buttons);
+}
