@@ -1,8 +1,10 @@
 using GroupBot.Games.Lottery;
 using GroupBot.Hosting;
+using GroupBot.Posting;
 
 return args switch
 {
     ["verify", .. var rest] => LotteryVerify.Run(rest, Console.Out, Console.Error),
+    ["templates", .. var rest] => TemplatesCli.Run(rest, Console.Out, Console.Error),
     _ => await BotHost.RunAsync(args),
 };

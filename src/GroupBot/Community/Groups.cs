@@ -16,6 +16,10 @@ public sealed class Group
     public string? Language { get; set; }
     public string? TimeZone { get; set; }
     public bool Active { get; set; } = true;
+    /// <summary>Segments for targeting posts and broadcasts, e.g. city=上海, tier=gold (set with /tag).</summary>
+    public Dictionary<string, string> Tags { get; set; } = [];
+    /// <summary>/pause: no scheduled posts here until /resume.</summary>
+    public bool PostsPaused { get; set; }
     public DateTime FirstSeenUtc { get; set; }
 }
 
@@ -73,6 +77,19 @@ public sealed class Groups
     }
 
     public Group? Find(long chatId) => _groups.FindOne(g => g.ChatId == chatId);
+
+    public IReadOnlyList<Group> Active() => _groups.Find(g => g.Active).ToList();
+
+    /// <summary>Saves a change an admin made (tags, pause).</summary>
+    public void Save(Group group)
+    {
+        _groups.Update(group);
+        _cache[group.ChatId] = group;
+    }
+
+    /// <summary>Groups whose tags include every tag asked for (no tags: every active group).</summary>
+    public static bool Matches(Group group, IReadOnlyDictionary<string, string> tags) =>
+        tags.All(t => group.Tags.TryGetValue(t.Key, out var v) && string.Equals(v, t.Value, StringComparison.OrdinalIgnoreCase));
 
     public string LanguageOf(Group group) => group.Language ?? _options.CurrentValue.Language;
 

@@ -5,6 +5,7 @@ using GroupBot.Commands;
 using GroupBot.Community;
 using GroupBot.Faq;
 using GroupBot.Outbox;
+using GroupBot.Posting;
 using GroupBot.Games;
 using GroupBot.Storage;
 using GroupBot.Templates;
@@ -49,7 +50,12 @@ public static class BotHost
         var local = string.IsNullOrWhiteSpace(config["Telegram:BotToken"]);
         var logging = new Dictionary<string, string?>();
         // The local chat talks on the terminal: only warnings and errors go to the console there.
-        if (local) logging["Serilog:WriteTo:Console:Args:restrictedToMinimumLevel"] = "Warning";
+        if (local)
+        {
+            logging["Serilog:WriteTo:Console:Args:restrictedToMinimumLevel"] = "Warning";
+            // Telegram's rate limits mean nothing on the terminal; a script should not wait on them.
+            logging["Outbox:ChatPerSecond"] = logging["Outbox:ChatBurst"] = logging["Outbox:GroupPerMinute"] = "1000000";
+        }
         // A relative log path is relative to the bot's folder, like every other path in config.
         if (config["Serilog:WriteTo:File:Args:path"] is { Length: > 0 } logPath)
             logging["Serilog:WriteTo:File:Args:path"] = InRoot(root, logPath);
@@ -101,16 +107,19 @@ public static class BotHost
         services.AddSingleton<Outbox.OutboxQueue>();
         services.AddFaq();
         services.AddGames();
+        services.AddPosting();
         services.AddSingleton(sp =>
         {
             var registry = new CommandRegistry();
             registry.Add(HelpCommand.Spec(registry));
             registry.Add(sp.GetRequiredService<FaqCommands>().Spec);
             registry.AddGameCommands(sp);
+            foreach (var spec in sp.GetRequiredService<PostingCommands>().Specs) registry.Add(spec);
             return registry;
         });
 
         services.AddHostedService<StartupChecks>();
+        services.AddHostedService(sp => sp.GetRequiredService<PostScheduler>());
         services.AddHostedService(sp => sp.GetRequiredService<ConfigReloader>());
         services.AddHostedService(sp => sp.GetRequiredService<Outbox.OutboxQueue>());
         services.AddHostedService<BotService>();
@@ -188,6 +197,7 @@ public sealed class StartupChecks(IServiceProvider sp, TemplateStore templates) 
         var errors = templates.CheckAll();
         if (errors.Count > 0) throw new StartupException(string.Join(Environment.NewLine, errors));
         sp.SyncFaqSeed();
+        sp.LoadPostingFiles();
         return Task.CompletedTask;
     }
 

@@ -52,24 +52,51 @@ public sealed class TemplateStore
 
     public bool Exists(string name, string lang) => Resolve(name, lang) is not null;
 
-    /// <summary>Renders a template with the model's properties as top-level variables.</summary>
+    /// <summary>Renders a template with the model's properties as top-level variables. A failure is logged and shown as a short notice.</summary>
     public string Render(string name, string lang, object? model = null)
     {
-        var path = Resolve(name, lang) ?? throw new FileNotFoundException($"No template '{name}' in {_root}");
-        var template = Load(path);
+        var (text, error) = TryRender(name, lang, model);
+        if (error is null) return text!;
+        _log.LogError("Template {Template} failed to render: {Error}", name, error);
+        return $"⚠️ {name}: {error}";
+    }
+
+    /// <summary>The rendered text, or the error (with path:line:column) when it does not render.</summary>
+    public (string? Text, string? Error) TryRender(string name, string lang, object? model = null)
+    {
+        var path = Resolve(name, lang);
+        if (path is null) return (null, $"no template '{name}' in {_root}");
+        Template template;
+        try
+        {
+            template = Load(path);
+        }
+        catch (InvalidDataException ex)
+        {
+            return (null, ex.Message);
+        }
         var context = NewContext(lang);
         var globals = Helpers(lang);
         if (model is not null) globals.Import(model, renamer: context.MemberRenamer);
         context.PushGlobal(globals);
         try
         {
-            return template.Render(context).Trim();
+            return (template.Render(context).Trim(), null);
         }
         catch (Exception ex) when (ex is ScriptRuntimeException or InvalidOperationException)
         {
-            _log.LogError(ex, "Template {Template} failed to render", path);
-            return $"⚠️ {name}: {ex.Message}";
+            return (null, ex.Message);
         }
+    }
+
+    /// <summary>Every template name (relative, without .sbn) of a language.</summary>
+    public IEnumerable<string> Names(string lang)
+    {
+        var folder = Path.Combine(_root, lang);
+        return Directory.Exists(folder)
+            ? Directory.EnumerateFiles(folder, "*.sbn", SearchOption.AllDirectories)
+                .Select(f => Path.GetRelativePath(folder, f)[..^4].Replace('\\', '/')).Order()
+            : [];
     }
 
     private string? Resolve(string name, string lang)
@@ -122,11 +149,17 @@ public sealed class TemplateStore
         var helpers = new ScriptObject();
         helpers.Import("money", new Func<long, string>(GroupBot.Games.Money.Format));
         helpers.Import("lang", new Func<string>(() => lang));
+        // Telegram shows <code> as monospace that a phone user copies with one tap (posts are sent as HTML).
+        helpers.Import("copyable", new Func<string?, string>(text => "<code>" + Html(text) + "</code>"));
+        helpers.Import("escape", new Func<string?, string>(Html));
         helpers.Import("plural", new Func<long, string, string, string>((n, one, many) => n == 1 ? one : many));
         helpers.Import("pad", new Func<object?, int, string>((v, width) =>
             Convert.ToString(v, CultureInfo.InvariantCulture)?.PadRight(width) ?? new string(' ', width)));
         return helpers;
     }
+
+    /// <summary>Escapes what Telegram HTML needs escaped, and nothing else (emoji and Chinese stay as they are).</summary>
+    public static string Html(string? text) => (text ?? "").Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\"", "&quot;");
 
     private static IEnumerable<TemplateError> ToErrors(string path, Template template) =>
         template.Messages.Where(m => m.Type == ParserMessageType.Error)

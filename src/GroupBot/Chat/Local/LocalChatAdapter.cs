@@ -79,7 +79,7 @@ public sealed class LocalChatAdapter(TextReader input, TextWriter output, IOptio
         {
             case SendText send:
                 var id = NextMessageId();
-                await Write($"🤖 [#{id}] {send.Text}{Buttons(id, send.Buttons)}");
+                await Write($"🤖 [#{id}] {(send.Html ? Plain(send.Text) : send.Text)}{Buttons(id, send.Buttons)}");
                 return id;
             case EditText edit:
                 await Write($"🤖 [#{edit.MessageId} edited] {edit.Text}{Buttons(edit.MessageId, edit.Buttons)}");
@@ -89,7 +89,7 @@ public sealed class LocalChatAdapter(TextReader input, TextWriter output, IOptio
                 return null;
             case SendPhoto photo:
                 var photoId = NextMessageId();
-                await Write($"🤖 [#{photoId}] 🖼 {photo.Photo}\n{photo.Caption}{Buttons(photoId, photo.Buttons)}");
+                await Write($"🤖 [#{photoId}] 🖼 {photo.Photo}\n{Plain(photo.Caption)}{Buttons(photoId, photo.Buttons)}");
                 return photoId;
             case AnswerButton { Text: { Length: > 0 } text }:
                 await Write($"🤖 (to {_current.FirstName} only) {text}");
@@ -107,6 +107,9 @@ public sealed class LocalChatAdapter(TextReader input, TextWriter output, IOptio
 
     public Task SetCommandMenuAsync(IReadOnlyList<(string Name, string Description)> commands, string? languageCode, CancellationToken ct) =>
         Task.CompletedTask;
+
+    /// <summary>Telegram HTML as a terminal shows it: tags dropped, entities decoded.</summary>
+    private static string Plain(string html) => System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Replace(html, "</?(b|i|u|s|code|pre)>", ""));
 
     private string Buttons(int messageId, IReadOnlyList<IReadOnlyList<Button>>? rows)
     {

@@ -1,0 +1,55 @@
+using System.Globalization;
+using GroupBot.Chat;
+using GroupBot.Community;
+using GroupBot.Games;
+using GroupBot.Templates;
+
+namespace GroupBot.Posting;
+
+/// <summary>Renders a post template for one group: the product, the group (title, tags) and the time there.</summary>
+public sealed class PostRenderer(TemplateStore templates, Groups groups, TimeProvider time)
+{
+    /// <summary>Post templates live under templates/&lt;lang&gt;/posts/.</summary>
+    public static string TemplateName(string name) => name.StartsWith("posts/", StringComparison.Ordinal) ? name : "posts/" + name;
+
+    public bool Exists(string name) => templates.Exists(TemplateName(name), TemplateStore.DefaultLanguage);
+
+    public string Render(string template, Product? product, Group group)
+    {
+        var (text, error) = TryRender(templates, template, product, group.Title, group.Tags, groups.LanguageOf(group),
+            groups.TimeZoneOf(group), time.GetUtcNow());
+        return error is null ? text! : $"⚠️ {template}: {error}";
+    }
+
+    /// <summary>A post for a group of this title, tags, language and time zone, at <paramref name="now"/>; or the error.</summary>
+    public static (string? Text, string? Error) TryRender(TemplateStore templates, string template, Product? product, string title,
+        IReadOnlyDictionary<string, string> tags, string lang, TimeZoneInfo zone, DateTimeOffset now)
+    {
+        var local = TimeZoneInfo.ConvertTime(now, zone);
+        return templates.TryRender(TemplateName(template), lang, new
+        {
+            Product = product is null ? null : Model(product),
+            Group = new { Title = title, Tags = tags.ToDictionary(t => t.Key, t => t.Value) },
+            Now = local.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+            Date = local.ToString(lang == "en" ? "MMM d" : "M月d日", CultureInfo.InvariantCulture),
+            Weekday = lang == "en" ? local.DayOfWeek.ToString() : "周" + "日一二三四五六"[(int)local.DayOfWeek],
+        });
+    }
+
+    /// <summary>The action a post becomes: a photo with the text as caption, or the text alone (Telegram HTML either way).</summary>
+    public static ChatAction Action(long chatId, string text, Product? product) =>
+        product?.Image is { } image ? new SendPhoto(chatId, image, text) : new SendText(chatId, text, Html: true);
+
+    private static object Model(Product p) => new
+    {
+        p.Id,
+        p.Name,
+        Price = Money.Format(p.PriceFen),
+        ListPrice = p.ListPriceFen is { } list ? Money.Format(list) : "",
+        Saving = p.ListPriceFen is { } l && l > p.PriceFen ? Money.Format(l - p.PriceFen) : "",
+        p.Image,
+        Copy = p.Copy.ToList(),
+        Tags = p.Tags.ToList(),
+        p.Theme,
+    };
+}

@@ -1,0 +1,207 @@
+using System.Collections.Concurrent;
+using GroupBot.Community;
+using GroupBot.Hosting;
+using GroupBot.Outbox;
+using GroupBot.Storage;
+using LiteDB;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace GroupBot.Posting;
+
+public sealed class ScheduleState
+{
+    public string Id { get; set; } = "";
+    /// <summary>The last fire time handled (posted, or skipped as too old): missed fires are counted from here.</summary>
+    public DateTime LastFireUtc { get; set; }
+    /// <summary>Rotation: products posted in the current round; a product comes again only when all have had their turn.</summary>
+    public List<string> Used { get; set; } = [];
+}
+
+public sealed class PostLog
+{
+    public ObjectId Id { get; set; } = ObjectId.NewObjectId();
+    public long ChatId { get; set; }
+    public string ScheduleId { get; set; } = "";
+    public DateTime Utc { get; set; }
+}
+
+/// <summary>
+/// Fires schedules on their cron (Quartz's cron parser) with TimeProvider timers, so fake time can drive them in tests.
+/// Each fire picks the product, then for every active group with the schedule's tags checks the anti-flood rules and
+/// puts the post in the outbox under the key (schedule, fire time, group): a restart can never post it twice.
+/// At start a fire missed while the bot was down is posted once if still within the schedule's catch-up window.
+/// </summary>
+public sealed class PostScheduler : IHostedService, IDisposable
+{
+    private readonly Schedules _schedules;
+    private readonly Catalog _catalog;
+    private readonly PostRenderer _renderer;
+    private readonly Groups _groups;
+    private readonly OutboxQueue _outbox;
+    private readonly TimeProvider _time;
+    private readonly IOptionsMonitor<PostingOptions> _posting;
+    private readonly IOptionsMonitor<BotOptions> _bot;
+    private readonly ILogger<PostScheduler> _log;
+    private readonly ILiteCollection<ScheduleState> _state;
+    private readonly ILiteCollection<PostLog> _postLog;
+    private readonly ConcurrentDictionary<string, ITimer> _timers = new();
+    private readonly SemaphoreSlim _firing = new(1, 1);
+
+    public PostScheduler(Schedules schedules, Catalog catalog, PostRenderer renderer, Groups groups, OutboxQueue outbox, Database db,
+        TimeProvider time, IOptionsMonitor<PostingOptions> posting, IOptionsMonitor<BotOptions> bot, ILogger<PostScheduler> log)
+    {
+        (_schedules, _catalog, _renderer, _groups, _outbox, _time, _posting, _bot, _log) = (schedules, catalog, renderer, groups, outbox, time, posting, bot, log);
+        _state = db.Collection<ScheduleState>("schedule_state");
+        _postLog = db.Collection<PostLog>("post_log");
+        _postLog.EnsureIndex(p => p.ChatId);
+    }
+
+    private TimeZoneInfo DefaultZone => TimeZoneInfo.FindSystemTimeZoneById(_bot.CurrentValue.TimeZone);
+
+    public async Task StartAsync(CancellationToken ct)
+    {
+        await CatchUp();
+        ArmAll();
+        _schedules.Changed += ArmAll;
+    }
+
+    /// <summary>The next fire of a schedule after now, for /schedules.</summary>
+    public DateTimeOffset? NextFire(Schedule schedule) => schedule.NextAfter(_time.GetUtcNow(), DefaultZone);
+
+    /// <summary>For each schedule, the latest fire missed while the bot was down: posted if recent enough, else skipped and logged.</summary>
+    private async Task CatchUp()
+    {
+        var now = _time.GetUtcNow();
+        foreach (var schedule in _schedules.All)
+        {
+            var state = _state.FindById(schedule.Id);
+            if (state is null)
+            {
+                _state.Upsert(new ScheduleState { Id = schedule.Id, LastFireUtc = now.UtcDateTime });
+                continue;
+            }
+            DateTimeOffset? missed = null;
+            for (var t = schedule.NextAfter(new DateTimeOffset(DateTime.SpecifyKind(state.LastFireUtc, DateTimeKind.Utc)), DefaultZone);
+                 t is { } fire && fire <= now; t = schedule.NextAfter(fire, DefaultZone))
+                missed = fire;
+            if (missed is not { } last) continue;
+            if (now - last <= schedule.CatchUpWindow)
+            {
+                _log.LogInformation("Schedule {Schedule}: posting the fire of {Fire:u} missed while the bot was down", schedule.Id, last);
+                await Fire(schedule, last);
+            }
+            else
+            {
+                _log.LogWarning("Schedule {Schedule}: the fire of {Fire:u} was missed while the bot was down and is past its catch-up window; skipped", schedule.Id, last);
+                state.LastFireUtc = last.UtcDateTime;
+                _state.Upsert(state);
+            }
+        }
+    }
+
+    private void ArmAll()
+    {
+        foreach (var id in _timers.Keys) Disarm(id);
+        foreach (var schedule in _schedules.All) Arm(schedule);
+    }
+
+    private void Arm(Schedule schedule)
+    {
+        var now = _time.GetUtcNow();
+        if (schedule.NextAfter(now, DefaultZone) is not { } next) return;
+        _timers[schedule.Id] = _time.CreateTimer(_ => _ = OnTimer(schedule.Id, next), null, next - now, Timeout.InfiniteTimeSpan);
+    }
+
+    private void Disarm(string id)
+    {
+        if (_timers.TryRemove(id, out var timer)) timer.Dispose();
+    }
+
+    private async Task OnTimer(string id, DateTimeOffset fire)
+    {
+        try
+        {
+            if (_schedules.Find(id) is { } schedule)
+            {
+                await Fire(schedule, fire);
+                Arm(schedule);
+            }
+        }
+        catch (Exception ex)
+        {
+            _log.LogError(ex, "Schedule {Schedule} failed at {Fire:u}", id, fire);
+        }
+    }
+
+    /// <summary>Posts one fire of a schedule to every group it targets. Returns the number of posts queued.</summary>
+    public async Task<int> Fire(Schedule schedule, DateTimeOffset fire)
+    {
+        await _firing.WaitAsync();
+        try
+        {
+            var state = _state.FindById(schedule.Id) ?? new ScheduleState { Id = schedule.Id };
+            var product = PickProduct(schedule, state);
+            var queued = 0;
+            foreach (var group in _groups.Active().Where(g => g.ChatId < 0 && Groups.Matches(g, schedule.Tags)))
+            {
+                var key = $"post:{schedule.Id}:{fire.UtcDateTime:yyyyMMddTHHmmss}:{group.ChatId}";
+                if (_outbox.Contains(key)) continue; // posted before a restart
+                var earlier = _postLog.Find(p => p.ChatId == group.ChatId).Select(p => p.Utc).ToList();
+                if (AntiFlood.Refusal(_posting.CurrentValue, group.PostsPaused, _time.GetUtcNow(), _groups.TimeZoneOf(group), earlier) is { } reason)
+                {
+                    _log.LogInformation("Schedule {Schedule}: not posting in {ChatId} ({Reason})", schedule.Id, group.ChatId, reason);
+                    continue;
+                }
+                var text = _renderer.Render(schedule.Template, product, group);
+                if (_outbox.Enqueue([PostRenderer.Action(group.ChatId, text, product)], _ => key) > 0)
+                {
+                    _postLog.Insert(new PostLog { ChatId = group.ChatId, ScheduleId = schedule.Id, Utc = _time.GetUtcNow().UtcDateTime });
+                    queued++;
+                }
+            }
+            if (product is not null && schedule.Rotates) state.Used.Add(product.Id);
+            state.LastFireUtc = fire.UtcDateTime;
+            _state.Upsert(state);
+            _log.LogInformation("Schedule {Schedule} fired for {Fire:u}: {Posts} posts queued", schedule.Id, fire, queued);
+            return queued;
+        }
+        finally
+        {
+            _firing.Release();
+        }
+    }
+
+    /// <summary>Round-robin without repeats until every product has had its turn; or the fixed product; or none.</summary>
+    public Product? PickProduct(Schedule schedule, ScheduleState state)
+    {
+        if (schedule.Products is null) return null;
+        if (!schedule.Rotates) return _catalog.Find(schedule.Products[0]);
+        var pool = schedule.Products is ["*"] ? _catalog.Products : schedule.Products.Select(_catalog.Find).OfType<Product>().ToList();
+        if (pool.Count == 0) return null;
+        var next = pool.FirstOrDefault(p => !state.Used.Contains(p.Id));
+        if (next is null)
+        {
+            state.Used.Clear();
+            next = pool[0];
+        }
+        return next;
+    }
+
+    /// <summary>The product a manual /post of this schedule shows: the rotation's next, without advancing it.</summary>
+    public Product? PeekProduct(Schedule schedule) =>
+        PickProduct(schedule, _state.FindById(schedule.Id) is { } s ? new ScheduleState { Used = [.. s.Used] } : new ScheduleState());
+
+    public Task StopAsync(CancellationToken ct)
+    {
+        _schedules.Changed -= ArmAll;
+        foreach (var id in _timers.Keys) Disarm(id);
+        return Task.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        foreach (var id in _timers.Keys) Disarm(id);
+    }
+}

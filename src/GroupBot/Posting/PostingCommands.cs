@@ -1,0 +1,87 @@
+using GroupBot.Chat;
+using GroupBot.Commands;
+using GroupBot.Community;
+
+namespace GroupBot.Posting;
+
+/// <summary>/post, /preview, /schedules, /pause, /resume and /tag: posting in this chat, for admins.</summary>
+public sealed class PostingCommands(Schedules schedules, Catalog catalog, PostRenderer renderer, PostScheduler scheduler, Groups groups)
+{
+    public IEnumerable<CommandSpec> Specs =>
+    [
+        new("post", Role.Admin, (ctx, _) => Done(Post(ctx, preview: false))),
+        new("preview", Role.Admin, (ctx, _) => Done(Post(ctx, preview: true))),
+        new("schedules", Role.Admin, (ctx, _) => Done(List(ctx))),
+        new("pause", Role.Admin, (ctx, _) => Done(Pause(ctx, true))),
+        new("resume", Role.Admin, (ctx, _) => Done(Pause(ctx, false))),
+        new("tag", Role.Admin, (ctx, _) => Done(Tag(ctx))),
+    ];
+
+    private IReadOnlyList<ChatAction> Post(CommandContext ctx, bool preview)
+    {
+        var command = preview ? "preview" : "post";
+        if (ctx.Args.Count == 0) return ctx.Usage("missing_template", command: command);
+        var name = ctx.Args[0];
+        var schedule = preview ? null : schedules.Find(name);
+        var template = schedule?.Template ?? name;
+        if (!renderer.Exists(template)) return ctx.Usage("no_template", name, command);
+        Product? product;
+        if (ctx.Args.Count > 1)
+        {
+            product = catalog.Find(ctx.Args[1]);
+            if (product is null) return ctx.Usage("no_product", ctx.Args[1], command);
+        }
+        else product = schedule is not null ? scheduler.PeekProduct(schedule) : catalog.Products.FirstOrDefault();
+        var group = groups.Ensure(ctx.Message.Chat);
+        var text = renderer.Render(template, product, group);
+        if (!preview) return [PostRenderer.Action(ctx.ChatId, text, product)];
+        return [new SendText(ctx.ChatId, ctx.Render("post_preview", new { Template = template, Product = product?.Id ?? "" }), ReplyTo: ctx.Message.MessageId),
+            PostRenderer.Action(ctx.ChatId, text, product)];
+    }
+
+    private IReadOnlyList<ChatAction> List(CommandContext ctx)
+    {
+        var group = groups.Ensure(ctx.Message.Chat);
+        var mine = schedules.All.Where(s => Groups.Matches(group, s.Tags)).Select(s => new
+        {
+            s.Id,
+            s.Template,
+            Next = scheduler.NextFire(s) is { } next ? TimeZoneInfo.ConvertTime(next, ctx.TimeZone).ToString("MM-dd HH:mm") : "—",
+            Product = s.Products is null ? "" : s.Rotates ? "*" : s.Products[0],
+        }).ToList();
+        return ctx.Reply("schedules_list", new { Schedules = mine, Paused = group.PostsPaused });
+    }
+
+    private IReadOnlyList<ChatAction> Pause(CommandContext ctx, bool pause)
+    {
+        var group = groups.Ensure(ctx.Message.Chat);
+        group.PostsPaused = pause;
+        groups.Save(group);
+        return ctx.Reply("posting_paused", new { Paused = pause });
+    }
+
+    private IReadOnlyList<ChatAction> Tag(CommandContext ctx)
+    {
+        var group = groups.Ensure(ctx.Message.Chat);
+        var changes = new List<(string Key, string Value)>();
+        foreach (var word in ctx.Args.Positional)
+        {
+            var eq = word.Replace('＝', '=').IndexOf('=');
+            if (eq <= 0) return ctx.Usage("tag_form", word);
+            var key = TextWidth.Fold(word[..eq]).ToLowerInvariant();
+            var value = word[(eq + 1)..].Trim();
+            if (key.Length > 32 || value.Length > 64 || !key.All(c => char.IsLetterOrDigit(c) || c is '_' or '-')) return ctx.Usage("tag_form", word);
+            changes.Add((key, value));
+        }
+        if (group.Tags.Count + changes.Count(c => c.Value.Length > 0 && !group.Tags.ContainsKey(c.Key)) > 20) return ctx.Usage("too_many_tags");
+        foreach (var (key, value) in changes)
+        {
+            if (value.Length == 0) group.Tags.Remove(key);
+            else group.Tags[key] = value;
+        }
+        if (changes.Count > 0) groups.Save(group);
+        return ctx.Reply("tags", new { Tags = group.Tags.OrderBy(t => t.Key).Select(t => new { t.Key, t.Value }).ToList(), Changed = changes.Count > 0 });
+    }
+
+    private static Task<IReadOnlyList<ChatAction>> Done(IReadOnlyList<ChatAction> actions) => Task.FromResult(actions);
+}
