@@ -90,7 +90,7 @@ public sealed class PostScheduler : IHostedService, IDisposable
             if (now - last <= schedule.CatchUpWindow)
             {
                 _log.LogInformation("Schedule {Schedule}: posting the fire of {Fire:u} missed while the bot was down", schedule.Id, last);
-                await Fire(schedule, last);
+                await Fire(schedule, last, now);
             }
             else
             {
@@ -136,8 +136,10 @@ public sealed class PostScheduler : IHostedService, IDisposable
     }
 
     /// <summary>Posts one fire of a schedule to every group it targets. Returns the number of posts queued.</summary>
-    public async Task<int> Fire(Schedule schedule, DateTimeOffset fire)
+    /// <param name="at">when the post goes out, for the anti-flood rules: the fire time itself, or now for a catch-up</param>
+    public async Task<int> Fire(Schedule schedule, DateTimeOffset fire, DateTimeOffset? at = null)
     {
+        var sendAt = at ?? fire;
         await _firing.WaitAsync();
         try
         {
@@ -149,7 +151,7 @@ public sealed class PostScheduler : IHostedService, IDisposable
                 var key = $"post:{schedule.Id}:{fire.UtcDateTime:yyyyMMddTHHmmss}:{group.ChatId}";
                 if (_outbox.Contains(key)) continue; // posted before a restart
                 var earlier = _postLog.Find(p => p.ChatId == group.ChatId).Select(p => p.Utc).ToList();
-                if (AntiFlood.Refusal(_posting.CurrentValue, group.PostsPaused, _time.GetUtcNow(), _groups.TimeZoneOf(group), earlier) is { } reason)
+                if (AntiFlood.Refusal(_posting.CurrentValue, group.PostsPaused, sendAt, _groups.TimeZoneOf(group), earlier) is { } reason)
                 {
                     _log.LogInformation("Schedule {Schedule}: not posting in {ChatId} ({Reason})", schedule.Id, group.ChatId, reason);
                     continue;
@@ -157,7 +159,7 @@ public sealed class PostScheduler : IHostedService, IDisposable
                 var text = _renderer.Render(schedule.Template, product, group);
                 if (_outbox.Enqueue([PostRenderer.Action(group.ChatId, text, product)], _ => key) > 0)
                 {
-                    _postLog.Insert(new PostLog { ChatId = group.ChatId, ScheduleId = schedule.Id, Utc = _time.GetUtcNow().UtcDateTime });
+                    _postLog.Insert(new PostLog { ChatId = group.ChatId, ScheduleId = schedule.Id, Utc = sendAt.UtcDateTime });
                     queued++;
                 }
             }

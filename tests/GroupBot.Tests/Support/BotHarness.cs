@@ -22,9 +22,12 @@ public sealed class BotHarness : IAsyncDisposable
     private IHost? _host;
     private int _nextMessageId = 1;
 
-    private BotHarness(TempDir dir, (string, string?)[] settings)
+    private readonly string _root;
+
+    private BotHarness(TempDir dir, string root, (string, string?)[] settings)
     {
         _dir = dir;
+        _root = root;
         _settings = settings;
     }
 
@@ -36,9 +39,12 @@ public sealed class BotHarness : IAsyncDisposable
 
     public IServiceProvider Services => _host!.Services;
 
-    public static async Task<BotHarness> Start(TempDir dir, params (string, string?)[] settings)
+    public static Task<BotHarness> Start(TempDir dir, params (string, string?)[] settings) => Start(dir, Repo.Root, settings);
+
+    /// <param name="root">a folder with config/ and templates/ (a TempDir.WithBotFiles() copy to edit them)</param>
+    public static async Task<BotHarness> Start(TempDir dir, string root, params (string, string?)[] settings)
     {
-        var harness = new BotHarness(dir, settings);
+        var harness = new BotHarness(dir, root, settings);
         await harness.StartHost();
         return harness;
     }
@@ -47,7 +53,7 @@ public sealed class BotHarness : IAsyncDisposable
     {
         Chat_ = new FakeChat();
         Chat_.Admins.Add(Owner.Id);
-        _host = BotHost.Build([], Repo.Root, TestHosts.Settings(_dir, _settings), services =>
+        _host = BotHost.Build([], _root, TestHosts.Settings(_dir, _settings), services =>
         {
             services.AddSingleton<IChatAdapter>(Chat_);
             services.AddSingleton<TimeProvider>(Time);
@@ -63,10 +69,25 @@ public sealed class BotHarness : IAsyncDisposable
         await StartHost();
     }
 
-    public async Task<List<ChatAction>> Say(ChatUser from, string text)
+    public Task<List<ChatAction>> Say(ChatUser from, string text) => SayIn(Group, from, text);
+
+    public async Task<List<ChatAction>> SayIn(ChatInfo chat, ChatUser from, string text)
     {
         Chat_.Take();
-        await Chat_.Deliver(new MessageReceived(Group, from, _nextMessageId++, text));
+        await Chat_.Deliver(new MessageReceived(chat, from, _nextMessageId++, text));
+        return Chat_.Take();
+    }
+
+    public async Task Deliver(ChatEvent evt) => await Chat_.Deliver(evt);
+
+    /// <summary>Moves fake time on and waits until every chat's queue and the whole outbox are done.</summary>
+    public async Task<List<ChatAction>> AdvanceAll(TimeSpan by)
+    {
+        Chat_.Take();
+        Time.Advance(by);
+        await Services.GetRequiredService<ChatQueues>().Drain();
+        var outbox = Services.GetRequiredService<GroupBot.Outbox.OutboxQueue>();
+        for (var i = 0; i < 200 && outbox.PendingCount > 0; i++) await Task.Delay(10);
         return Chat_.Take();
     }
 

@@ -73,6 +73,11 @@ public sealed class TemplateStoreTests : IDisposable
         Succeeded = true,
         Final = "¥65.00",
         Name = "@a",
+        Schedules = new[] { new { Id = "daily", Template = "daily_product", Next = "11-23 10:00", Product = "*" } },
+        Paused = true,
+        Changed = true,
+        Template = "daily_product",
+        Tags = new[] { new { Key = "tier", Value = "gold" } },
         Games = new[] { new { Id = 7, Mode = "worst", Prize = "栗子一袋", State = "open", Joined = 1, Slots = 3, Grabbed = 0, Deadline = "20:00" } },
     };
 
