@@ -1,4 +1,5 @@
 using GroupBot.Chat;
+using GroupBot.Hosting;
 using GroupBot.Tests.Support;
 
 namespace GroupBot.Tests.Posting;
@@ -124,12 +125,12 @@ public sealed class PostSchedulerTests : IAsyncLifetime
         var path = Path.Combine(_root.Path, "config", "schedules.json");
         File.WriteAllText(path, """{ "schedules": [ { "id": "noon", "cron": "0 0 12 * * ?", "template": "logistics" } ] }""");
         File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddMinutes(1));
-        await _bot.AdvanceAll(TimeSpan.FromSeconds(3));
+        _bot.Get<ConfigReloader>().CheckNow(); // what the 2-second poll does
         Assert.Contains("noon", (await _bot.SayIn(GroupA, BotHarness.Owner, "/schedules")).OfType<SendText>().Single().Text);
 
         File.WriteAllText(path, """{ "schedules": [ { "id": "x", "cron": "bad", "template": "logistics" } ] }""");
         File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddMinutes(2));
-        await _bot.AdvanceAll(TimeSpan.FromSeconds(3));
+        _bot.Get<ConfigReloader>().CheckNow();
         Assert.Contains(_bot.Logs(), l => l.Contains("rejected, keeping the last good version") && l.Contains("$.schedules[0].cron"));
         Assert.Contains("noon", (await _bot.SayIn(GroupA, BotHarness.Owner, "/schedules")).OfType<SendText>().Single().Text);
     }

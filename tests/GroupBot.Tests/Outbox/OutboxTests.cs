@@ -1,0 +1,194 @@
+using GroupBot.Chat;
+using GroupBot.Chat.Telegram;
+using GroupBot.Outbox;
+using GroupBot.Storage;
+using GroupBot.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace GroupBot.Tests.Outbox;
+
+public class RateLimiterTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void One_chat_gets_a_burst_then_one_a_second()
+    {
+        var limiter = new RateLimiter(new OutboxOptions { ChatBurst = 3, ChatPerSecond = 1, GroupPerMinute = 1000, GlobalPerSecond = 1000 });
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(TimeSpan.Zero, limiter.WaitFor(-1, true, T0));
+            limiter.Take(-1, true, T0);
+        }
+        Assert.Equal(TimeSpan.FromSeconds(1), limiter.WaitFor(-1, true, T0));
+        Assert.Equal(TimeSpan.Zero, limiter.WaitFor(-2, true, T0)); // other chats are not held up
+        Assert.Equal(TimeSpan.Zero, limiter.WaitFor(-1, false, T0)); // button answers do not count
+        Assert.Equal(TimeSpan.Zero, limiter.WaitFor(-1, true, T0.AddSeconds(1)));
+    }
+
+    [Fact]
+    public void A_group_gets_twenty_a_minute()
+    {
+        var limiter = new RateLimiter(new OutboxOptions { ChatBurst = 100, ChatPerSecond = 100, GroupPerMinute = 20, GlobalPerSecond = 1000 });
+        for (var i = 0; i < 20; i++) limiter.Take(-5, true, T0);
+        Assert.Equal(TimeSpan.FromSeconds(3), limiter.WaitFor(-5, true, T0));
+        Assert.Equal(TimeSpan.Zero, limiter.WaitFor(5, true, T0)); // a private chat has no group limit
+    }
+
+    [Fact]
+    public void Thirty_a_second_overall()
+    {
+        var limiter = new RateLimiter(new OutboxOptions { GlobalPerSecond = 30 });
+        for (var i = 0; i < 30; i++) limiter.Take(-100 - i, true, T0);
+        Assert.True(limiter.WaitFor(-999, true, T0) > TimeSpan.Zero);
+        Assert.Equal(TimeSpan.Zero, limiter.WaitFor(-999, true, T0.AddSeconds(1.0 / 30)));
+    }
+
+    [Fact]
+    public void A_paused_chat_waits_exactly_the_retry_after()
+    {
+        var limiter = new RateLimiter(new OutboxOptions());
+        limiter.Pause(-1, T0.AddSeconds(7));
+        Assert.Equal(TimeSpan.FromSeconds(7), limiter.WaitFor(-1, true, T0));
+        Assert.Equal(TimeSpan.Zero, limiter.WaitFor(-1, true, T0.AddSeconds(7)));
+    }
+}
+
+public sealed class OutboxQueueTests : IAsyncDisposable
+{
+    private readonly TempDir _dir = Repo.Temp();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
+    private readonly ScriptedChat _chat = new();
+    private Database _db;
+    private OutboxQueue _outbox;
+
+    public OutboxQueueTests()
+    {
+        _db = new Database(_dir.File("o.db"));
+        _outbox = NewOutbox();
+    }
+
+    private OutboxQueue NewOutbox() => new(_db, _chat, new SentMessages(_db), _time,
+        Options.Create(new OutboxOptions { ChatBurst = 100, ChatPerSecond = 100, GroupPerMinute = 1000, GlobalPerSecond = 1000, MaxAttempts = 3 }),
+        NullLogger<OutboxQueue>.Instance);
+
+    /// <summary>Waits (in real time, bounded) for the sender thread to reach a state; the clock it reads is fake.</summary>
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        for (var i = 0; i < 400 && !condition(); i++) await Task.Delay(5);
+        Assert.True(condition());
+    }
+
+    private async Task Settle()
+    {
+        for (var i = 0; i < 400; i++)
+        {
+            await Task.Delay(5);
+            if (_outbox.PendingCount == 0) return;
+        }
+    }
+
+    [Fact]
+    public async Task A_429_waits_exactly_retry_after_then_sends_once_in_order()
+    {
+        _chat.Failures.Enqueue(new ChatApiException(429, "Too Many Requests", TimeSpan.FromSeconds(5)));
+        await _outbox.StartAsync(CancellationToken.None);
+        _outbox.Enqueue([new SendText(-1, "a"), new SendText(-1, "b")]);
+        await WaitUntil(() => _chat.Failures.Count == 0);
+        await Task.Delay(20);
+        Assert.Empty(_chat.Sent);
+        _time.Advance(TimeSpan.FromSeconds(4.9));
+        await Task.Delay(50);
+        Assert.Empty(_chat.Sent);
+        _time.Advance(TimeSpan.FromSeconds(0.1));
+        await Settle();
+        Assert.Equal(["a", "b"], _chat.Sent.Select(a => ((SendText)a).Text));
+    }
+
+    [Fact]
+    public async Task Server_errors_are_retried_with_backoff_and_a_bad_request_is_given_up()
+    {
+        _chat.Failures.Enqueue(new ChatApiException(502, "Bad Gateway", transient: true));
+        _chat.Failures.Enqueue(new ChatApiException(400, "Bad Request: chat not found"));
+        await _outbox.StartAsync(CancellationToken.None);
+        _outbox.Enqueue([new SendText(-1, "retried"), new SendText(-2, "refused")]);
+        await WaitUntil(() => _chat.Failures.Count == 0 && _outbox.PendingCount == 1);
+        await Task.Delay(20);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await Settle();
+        Assert.Equal(["retried"], _chat.Sent.Select(a => ((SendText)a).Text));
+        Assert.Equal(0, _outbox.PendingCount);
+    }
+
+    [Fact]
+    public async Task Accepted_items_survive_a_restart_and_keyed_items_are_accepted_once()
+    {
+        Assert.Equal(1, _outbox.Enqueue([new SendText(-1, "post")], _ => "post:daily:1:-1"));
+        Assert.Equal(0, _outbox.Enqueue([new SendText(-1, "post")], _ => "post:daily:1:-1"));
+        _outbox.Enqueue([new SendText(-1, "reply")]);
+        // Never started: a crash before sending. A new outbox on the same file sends both, once.
+        _outbox.Dispose();
+        _outbox = NewOutbox();
+        await _outbox.StartAsync(CancellationToken.None);
+        await Settle();
+        Assert.Equal(["post", "reply"], _chat.Sent.Select(a => ((SendText)a).Text));
+        Assert.Equal(0, _outbox.Enqueue([new SendText(-1, "post")], _ => "post:daily:1:-1"));
+    }
+
+    [Fact]
+    public async Task Tagged_messages_have_their_id_recorded()
+    {
+        await _outbox.StartAsync(CancellationToken.None);
+        _outbox.Enqueue([new SendText(-1, "game", Tag: "game:7")]);
+        await Settle();
+        Assert.Equal(_chat.LastId, new SentMessages(_db).Find("game:7", -1));
+    }
+
+    [Fact]
+    public void Long_captions_are_split_at_line_breaks_within_telegrams_limits()
+    {
+        var text = string.Join("\n", Enumerable.Range(0, 400).Select(i => $"line {i:000} 一二三四五六七八九十"));
+        var (caption, following) = TelegramAdapter.SplitCaption(text);
+        Assert.True(caption.Length <= TelegramAdapter.CaptionLimit);
+        Assert.All(following, f => Assert.True(f.Length <= 4096));
+        Assert.Equal(text.Replace("\n", ""), (caption + string.Concat(following)).Replace("\n", ""));
+        var (shortCaption, none) = TelegramAdapter.SplitCaption("short");
+        Assert.Equal("short", shortCaption);
+        Assert.Empty(none);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _outbox.StopAsync(CancellationToken.None);
+        _outbox.Dispose();
+        _db.Dispose();
+        _dir.Dispose();
+    }
+
+    /// <summary>A chat network that fails the next calls as scripted, then succeeds.</summary>
+    private sealed class ScriptedChat : IChatAdapter
+    {
+        public Queue<Exception> Failures { get; } = new();
+        public List<ChatAction> Sent { get; } = [];
+        public int LastId { get; private set; } = 500;
+        public string BotUsername => "t";
+        public bool WaitsForReplies => false;
+        public Task ConnectAsync(CancellationToken ct) => Task.CompletedTask;
+        public Task RunAsync(Func<ChatEvent, Task> onEvent, CancellationToken ct) => Task.CompletedTask;
+
+        public Task<int?> PerformAsync(ChatAction action, CancellationToken ct)
+        {
+            lock (this)
+            {
+                if (Failures.TryDequeue(out var failure)) throw failure;
+                Sent.Add(action);
+                return Task.FromResult<int?>(++LastId);
+            }
+        }
+
+        public Task<IReadOnlySet<long>> GetChatAdminsAsync(long chatId, CancellationToken ct) => Task.FromResult<IReadOnlySet<long>>(new HashSet<long>());
+        public Task SetCommandMenuAsync(IReadOnlyList<(string Name, string Description)> commands, string? languageCode, CancellationToken ct) => Task.CompletedTask;
+    }
+}
