@@ -15,8 +15,9 @@ public abstract record ChatEvent(ChatInfo Chat)
     public long ChatId => Chat.Id;
 }
 
-public sealed record MessageReceived(ChatInfo Chat, ChatUser From, int MessageId, string Text, int? ReplyToMessageId = null)
-    : ChatEvent(Chat);
+/// <param name="Mentions">users named in the text by a Telegram text mention (people without a username)</param>
+public sealed record MessageReceived(ChatInfo Chat, ChatUser From, int MessageId, string Text, int? ReplyToMessageId = null,
+    IReadOnlyList<ChatUser>? Mentions = null) : ChatEvent(Chat);
 
 public sealed record ButtonPressed(ChatInfo Chat, ChatUser From, string CallbackId, int MessageId, string Data)
     : ChatEvent(Chat);

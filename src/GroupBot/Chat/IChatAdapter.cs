@@ -20,6 +20,9 @@ public interface IChatAdapter
 
     Task<IReadOnlySet<long>> GetChatAdminsAsync(long chatId, CancellationToken ct);
 
+    /// <summary>A new invite link for the chat, named (Telegram shows the name to admins); needs admin rights.</summary>
+    Task<string> CreateInviteLinkAsync(long chatId, string name, CancellationToken ct);
+
     /// <summary>The command menu shown under "/" (Telegram's setMyCommands); null language is the default.</summary>
     Task SetCommandMenuAsync(IReadOnlyList<(string Name, string Description)> commands, string? languageCode, CancellationToken ct);
 }

@@ -20,6 +20,8 @@ public sealed class Group
     public Dictionary<string, string> Tags { get; set; } = [];
     /// <summary>/pause: no scheduled posts here until /resume.</summary>
     public bool PostsPaused { get; set; }
+    /// <summary>/welcome off: no greeting for newcomers here.</summary>
+    public bool WelcomeOff { get; set; }
     public DateTime FirstSeenUtc { get; set; }
 }
 

@@ -229,6 +229,7 @@ public sealed class OutboxQueueTests : IAsyncDisposable
         }
 
         public Task<IReadOnlySet<long>> GetChatAdminsAsync(long chatId, CancellationToken ct) => Task.FromResult<IReadOnlySet<long>>(new HashSet<long>());
+        public Task<string> CreateInviteLinkAsync(long chatId, string name, CancellationToken ct) => Task.FromResult("x");
         public Task SetCommandMenuAsync(IReadOnlyList<(string Name, string Description)> commands, string? languageCode, CancellationToken ct) => Task.CompletedTask;
     }
 }

@@ -43,6 +43,9 @@ public sealed class FakeChat : IChatAdapter
     public Task<IReadOnlySet<long>> GetChatAdminsAsync(long chatId, CancellationToken ct) =>
         Task.FromResult<IReadOnlySet<long>>(Admins.ToHashSet());
 
+    public Task<string> CreateInviteLinkAsync(long chatId, string name, CancellationToken ct) =>
+        Task.FromResult($"https://t.me/+fake{chatId}x{name}");
+
     public Task SetCommandMenuAsync(IReadOnlyList<(string Name, string Description)> commands, string? languageCode, CancellationToken ct) =>
         Task.CompletedTask;
 

@@ -61,6 +61,8 @@ public sealed class LocalChatAdapter(TextReader input, TextWriter output, IOptio
             case "/as":
                 _ = Write("(usage: /as <name>)");
                 return null;
+            case "/joinlink" when parts.Length == 2 && parts[1].Split(' ', 2) is [var who, var link]:
+                return JoinByLink(who, link.Trim());
             case "/press":
                 if (_lastButtons is not { } last || parts.Length < 2 || !int.TryParse(parts[1], out var n) || n < 1 || n > last.Buttons.Count)
                 {
@@ -103,6 +105,16 @@ public sealed class LocalChatAdapter(TextReader input, TextWriter output, IOptio
     {
         IReadOnlySet<long> admins = options.Value.Admins.Append(Owner).Select(name => UserNamed(name).Id).ToHashSet();
         return Task.FromResult(admins);
+    }
+
+    public Task<string> CreateInviteLinkAsync(long chatId, string name, CancellationToken ct) =>
+        Task.FromResult($"https://t.me/+local{Guid.NewGuid().ToString("N")[..10]}");
+
+    /// <summary>Joins the demo group as a new user through an invite link, as Telegram's chat_member update would report it.</summary>
+    public ChatEvent JoinByLink(string name, string link)
+    {
+        _current = UserNamed(name);
+        return new MembersJoined(Chat, [_current], link);
     }
 
     public Task SetCommandMenuAsync(IReadOnlyList<(string Name, string Description)> commands, string? languageCode, CancellationToken ct) =>

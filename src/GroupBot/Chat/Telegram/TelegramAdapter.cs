@@ -218,6 +218,12 @@ public sealed class TelegramAdapter(
         return admins.Select(a => a.User.Id).ToHashSet();
     }
 
+    public async Task<string> CreateInviteLinkAsync(long chatId, string name, CancellationToken ct)
+    {
+        var link = await Retry("createChatInviteLink", () => client.CreateChatInviteLink(chatId, name.Length > 32 ? name[..32] : name, cancellationToken: ct), ct);
+        return link.InviteLink;
+    }
+
     public Task SetCommandMenuAsync(IReadOnlyList<(string Name, string Description)> commands, string? languageCode, CancellationToken ct) =>
         Retry("setMyCommands", () => client.SetMyCommands(commands.Select(c => new BotCommand(c.Name, c.Description)),
             languageCode: languageCode, cancellationToken: ct), ct);

@@ -22,6 +22,16 @@ public static class UpdateMapper
             };
         }
 
+        if (update.ChatMember is { } member)
+        {
+            // Only chat_member carries the invite link a newcomer used (the bot must be an admin to get it).
+            var cameIn = member.OldChatMember.Status is ChatMemberStatus.Left or ChatMemberStatus.Kicked
+                && member.NewChatMember.Status is ChatMemberStatus.Member or ChatMemberStatus.Restricted;
+            return cameIn && !member.NewChatMember.User.IsBot
+                ? new MembersJoined(Chat(member.Chat), [User(member.NewChatMember.User)], member.InviteLink?.InviteLink)
+                : null;
+        }
+
         if (update.Message is not { } m) return null;
         var chat = Chat(m.Chat);
         if (m.MigrateToChatId is { } newId) return new ChatMigrated(chat, newId);
@@ -33,7 +43,8 @@ public static class UpdateMapper
         if (m.LeftChatMember is { } left)
             return left.Id == botId ? new BotRemoved(chat) : new MemberLeft(chat, User(left));
         if (m.From is null || m.Text is null) return null;
-        return new MessageReceived(chat, User(m.From), m.MessageId, m.Text, m.ReplyToMessage?.MessageId);
+        var mentions = m.Entities?.Where(e => e.Type == MessageEntityType.TextMention && e.User is not null).Select(e => User(e.User!)).ToList();
+        return new MessageReceived(chat, User(m.From), m.MessageId, m.Text, m.ReplyToMessage?.MessageId, mentions is { Count: > 0 } ? mentions : null);
     }
 
     private static ChatInfo Chat(global::Telegram.Bot.Types.Chat c) => new(c.Id, c.Type switch

@@ -1,0 +1,53 @@
+using GroupBot.Storage;
+using LiteDB;
+
+namespace GroupBot.Community;
+
+/// <summary>One group's figures for one local day.</summary>
+public sealed class DayStats
+{
+    public ObjectId Id { get; set; } = ObjectId.NewObjectId();
+    public long ChatId { get; set; }
+    public DateTime Day { get; set; }
+    public int Messages { get; set; }
+    public int Joined { get; set; }
+    public int Left { get; set; }
+    public List<long> Active { get; set; } = [];
+}
+
+/// <summary>Counts messages, joins, leaves and active members per group per day, for /stats and the report.</summary>
+public sealed class Activity
+{
+    private readonly ILiteCollection<DayStats> _days;
+    private readonly TimeProvider _time;
+
+    public Activity(Database db, TimeProvider time)
+    {
+        _days = db.Collection<DayStats>("day_stats");
+        _days.EnsureIndex(d => d.ChatId);
+        _time = time;
+    }
+
+    public void Message(long chatId, long userId, TimeZoneInfo zone) => Update(chatId, zone, d =>
+    {
+        d.Messages++;
+        if (!d.Active.Contains(userId)) d.Active.Add(userId);
+    });
+
+    public void Joined(long chatId, int count, TimeZoneInfo zone) => Update(chatId, zone, d => d.Joined += count);
+
+    public void Left(long chatId, TimeZoneInfo zone) => Update(chatId, zone, d => d.Left++);
+
+    public IReadOnlyList<DayStats> Days(long? chatId, DateTime fromDay) =>
+        _days.Find(d => (chatId == null || d.ChatId == chatId) && d.Day >= fromDay).OrderBy(d => d.Day).ToList();
+
+    public DateTime Today(TimeZoneInfo zone) => DateTime.SpecifyKind(TimeZoneInfo.ConvertTime(_time.GetUtcNow(), zone).Date, DateTimeKind.Utc);
+
+    private void Update(long chatId, TimeZoneInfo zone, Action<DayStats> change)
+    {
+        var day = Today(zone);
+        var stats = _days.FindOne(d => d.ChatId == chatId && d.Day == day) ?? new DayStats { ChatId = chatId, Day = day };
+        change(stats);
+        _days.Upsert(stats);
+    }
+}

@@ -1,0 +1,67 @@
+using GroupBot.Chat;
+using GroupBot.Storage;
+using LiteDB;
+
+namespace GroupBot.Community;
+
+/// <summary>A distributor's profile for this brand (every group of the bot): who, level, who brought them.</summary>
+public sealed class Member
+{
+    [BsonId]
+    public long UserId { get; set; }
+    public string Name { get; set; } = "";
+    public string? Username { get; set; }
+    public string? Level { get; set; }
+    /// <summary>Set by /level: automatic promotion never demotes below it.</summary>
+    public bool LevelSetByAdmin { get; set; }
+    /// <summary>The distributor whose invite link brought this one, if any.</summary>
+    public long? InvitedBy { get; set; }
+    public long? InvitedInChat { get; set; }
+    public DateTime FirstSeenUtc { get; set; }
+}
+
+/// <summary>Who is who: profiles kept current from every message, and @username / text-mention resolution.</summary>
+public sealed class Members
+{
+    private readonly ILiteCollection<Member> _members;
+    private readonly TimeProvider _time;
+
+    public Members(Database db, TimeProvider time)
+    {
+        _members = db.Collection<Member>("members");
+        _members.EnsureIndex(m => m.Username);
+        _members.EnsureIndex(m => m.InvitedBy);
+        _time = time;
+    }
+
+    public Member Seen(ChatUser user)
+    {
+        var member = _members.FindById(user.Id);
+        if (member is not null && member.Name == user.FirstName && member.Username == Lower(user.Username)) return member;
+        member ??= new Member { UserId = user.Id, FirstSeenUtc = _time.GetUtcNow().UtcDateTime };
+        member.Name = user.FirstName;
+        member.Username = Lower(user.Username);
+        _members.Upsert(member);
+        return member;
+    }
+
+    public Member? Find(long userId) => _members.FindById(userId);
+
+    public void Save(Member member) => _members.Upsert(member);
+
+    public IReadOnlyList<Member> InvitedBy(long userId) => _members.Find(m => m.InvitedBy == userId).ToList();
+
+    /// <summary>The user a command argument names: "@username" (seen before), or a text mention in the message.</summary>
+    public Member? Resolve(string argument, MessageReceived message)
+    {
+        var arg = argument.Trim();
+        if (!arg.StartsWith('@')) return message.Mentions is [var mentioned, ..] ? Seen(mentioned) : null;
+        if (arg.Length < 2) return null;
+        var username = Lower(arg[1..]);
+        return _members.FindOne(m => m.Username == username);
+    }
+
+    public static string DisplayName(Member m) => m.Username is { Length: > 0 } u ? "@" + u : m.Name;
+
+    private static string? Lower(string? s) => s?.ToLowerInvariant();
+}
