@@ -39,3 +39,6 @@ public sealed record DeadlineDue(ChatInfo Chat, int GameId, DateTime DueUtc, boo
 
 /// <summary>A game's message is due for its coalesced edit.</summary>
 public sealed record GameRefreshDue(ChatInfo Chat, int GameId) : ChatEvent(Chat);
+
+/// <summary>The joins collected over the welcome delay are due for one welcome message.</summary>
+public sealed record WelcomeDue(ChatInfo Chat) : ChatEvent(Chat);

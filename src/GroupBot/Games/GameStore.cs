@@ -54,5 +54,9 @@ public sealed class GameStore
     public IReadOnlyList<Game> AllLive() =>
         _games.Find(g => g.State == GameState.Open || g.State == GameState.Full).ToList();
 
+    /// <summary>Games of a chat opened since a time, for /stats and the report.</summary>
+    public IReadOnlyList<Game> Since(long? chatId, DateTime sinceUtc) =>
+        _games.Find(g => (chatId == null || g.ChatId == chatId) && g.CreatedUtc >= sinceUtc).ToList();
+
     public IReadOnlyList<LedgerEntry> LedgerOf(int gameId) => _ledger.Find(l => l.GameId == gameId).OrderBy(l => l.Utc).ThenBy(l => l.Id).ToList();
 }

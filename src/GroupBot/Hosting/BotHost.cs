@@ -108,6 +108,7 @@ public static class BotHost
         services.AddFaq();
         services.AddGames();
         services.AddPosting();
+        services.AddCommunity();
         services.AddSingleton(sp =>
         {
             var registry = new CommandRegistry();
@@ -115,6 +116,7 @@ public static class BotHost
             registry.Add(sp.GetRequiredService<FaqCommands>().Spec);
             registry.AddGameCommands(sp);
             foreach (var spec in sp.GetRequiredService<PostingCommands>().Specs) registry.Add(spec);
+            foreach (var spec in sp.GetRequiredService<CommunityCommands>().Specs) registry.Add(spec);
             return registry;
         });
 

@@ -13,7 +13,8 @@ namespace GroupBot.Hosting;
 /// </summary>
 public sealed class EventProcessor(
     IChatAdapter adapter, CommandRouter router, Groups groups, Roles roles, Database db, Outbox.OutboxQueue outbox,
-    GameCommands games, GameStore gameStore, Deadlines deadlines, ILogger<EventProcessor> log)
+    GameCommands games, GameStore gameStore, Deadlines deadlines, Members members, Activity activity, Welcomes welcomes,
+    ILogger<EventProcessor> log)
 {
     public async Task Process(ChatEvent evt, CancellationToken ct)
     {
@@ -62,11 +63,21 @@ public sealed class EventProcessor(
                 return [];
             case MessageReceived message when !message.From.IsBot:
                 var group = groups.Ensure(evt.Chat);
+                members.Seen(message.From);
+                if (message.Chat.Kind != ChatKind.Private) activity.Message(message.ChatId, message.From.Id, groups.TimeZoneOf(group));
                 var answer = await router.Handle(message, adapter.BotUsername, group, ct);
                 return answer.Count > 0 || CommandLine.Parse(message.Text) is not null ? answer : games.Replied(message, group);
             case ButtonPressed press when press.Data.StartsWith("g:", StringComparison.Ordinal):
                 groups.Ensure(evt.Chat);
                 return games.Press(press);
+            case MembersJoined joined:
+                groups.Ensure(evt.Chat);
+                return welcomes.Joined(joined);
+            case MemberLeft:
+                activity.Left(evt.ChatId, groups.TimeZoneOf(groups.Ensure(evt.Chat)));
+                return [];
+            case WelcomeDue welcome:
+                return welcomes.Flush(welcome);
             case DeadlineDue due:
                 return games.Deadline(due);
             case GameRefreshDue refresh:

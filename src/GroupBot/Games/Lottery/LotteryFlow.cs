@@ -1,10 +1,12 @@
 using GroupBot.Chat;
 using GroupBot.Commands;
+using Microsoft.Extensions.Options;
 
 namespace GroupBot.Games.Lottery;
 
 /// <summary>Drives a red-packet lottery through chat: opening, joins, grabs, deadlines, results. Rules are in LotteryRules.</summary>
-public sealed class LotteryFlow(GameStore store, Deadlines deadlines, GameMessages messages, Entropy entropy, TimeProvider time) : IGameFlow
+public sealed class LotteryFlow(GameStore store, Deadlines deadlines, GameMessages messages, Entropy entropy, TimeProvider time, Community.Points points,
+    IOptionsMonitor<Community.CommunityOptions> community) : IGameFlow
 {
     public string Kind => "lottery";
 
@@ -117,6 +119,8 @@ public sealed class LotteryFlow(GameStore store, Deadlines deadlines, GameMessag
     private IReadOnlyList<ChatAction> Finished(GameView view, Game game)
     {
         deadlines.Clear(game.Id);
+        if (game.Lottery!.WinnerUserId is { } winner)
+            points.Add(game.ChatId, winner, Community.PointKind.Game, community.CurrentValue.GameWinPoints, $"lottery #{game.Id}", 0, key: $"game:{game.Id}:{winner}");
         var model = Model(view, game);
         var actions = new List<ChatAction>(messages.Edit(view, game, this, force: true)) { new SendText(view.ChatId, view.Render("lottery_result", model)) };
         if (game.Players.Count > 1) actions.Add(new SendText(view.ChatId, view.Render("lottery_consolation", model)));

@@ -1,5 +1,6 @@
 using GroupBot.Chat;
 using GroupBot.Commands;
+using Microsoft.Extensions.Options;
 
 namespace GroupBot.Games.PriceGuess;
 
@@ -7,7 +8,8 @@ namespace GroupBot.Games.PriceGuess;
 /// Drives a price guess through chat. The secret (price or name) is in no bot message, log line or button before
 /// settlement; the admin's opening command and every exact guess are deleted from the chat so they do not give it away.
 /// </summary>
-public sealed class GuessFlow(GameStore store, Deadlines deadlines, GameMessages messages, TimeProvider time) : IGameFlow
+public sealed class GuessFlow(GameStore store, Deadlines deadlines, GameMessages messages, TimeProvider time, Community.Points points,
+    IOptionsMonitor<Community.CommunityOptions> community) : IGameFlow
 {
     public string Kind => "guess";
 
@@ -116,6 +118,8 @@ public sealed class GuessFlow(GameStore store, Deadlines deadlines, GameMessages
     {
         store.Save(game, GuessRules.Settle(game, time.GetUtcNow().UtcDateTime));
         deadlines.Clear(game.Id);
+        if (game.Guess!.GiftWinner is { } winner)
+            points.Add(game.ChatId, winner, Community.PointKind.Game, community.CurrentValue.GameWinPoints, $"guess #{game.Id}", 0, key: $"game:{game.Id}:{winner}");
         return [.. messages.Edit(view, game, this, force: true), new SendText(view.ChatId, view.Render("guess_result", Model(view, game)))];
     }
 

@@ -1,0 +1,147 @@
+using GroupBot.Chat;
+using GroupBot.Commands;
+using GroupBot.Games;
+using Microsoft.Extensions.Options;
+
+namespace GroupBot.Community;
+
+/// <summary>/me, /top, /mylink for everyone; /award, /sale, /level, /welcome, /stats for admins.</summary>
+public sealed class CommunityCommands(Members members, Points points, InviteLinks links, Groups groups, Activity activity, GameStore games,
+    IChatAdapter adapter, IOptionsMonitor<CommunityOptions> options, TimeProvider time)
+{
+    public IEnumerable<CommandSpec> Specs =>
+    [
+        new("me", Role.Member, (ctx, _) => Done(Me(ctx))),
+        new("top", Role.Member, (ctx, _) => Done(Top(ctx)), ["by", "tag"]),
+        new("mylink", Role.Member, MyLink),
+        new("award", Role.Admin, (ctx, _) => Done(Award(ctx))),
+        new("sale", Role.Admin, (ctx, _) => Done(Sale(ctx))),
+        new("level", Role.Admin, (ctx, _) => Done(Level(ctx))),
+        new("welcome", Role.Admin, (ctx, _) => Done(Welcome(ctx))),
+        new("stats", Role.Admin, (ctx, _) => Done(Stats(ctx))),
+    ];
+
+    private IReadOnlyList<ChatAction> Me(CommandContext ctx)
+    {
+        var me = members.Seen(ctx.From);
+        var (week, month) = Points.PeriodStarts(time.GetUtcNow(), ctx.TimeZone);
+        var board = points.Board(null, null, "points");
+        var rank = board.ToList().FindIndex(s => s.UserId == me.UserId);
+        return ctx.Reply("me", new
+        {
+            Name = Members.DisplayName(me),
+            Level = me.Level ?? options.CurrentValue.EffectiveLevels[0].Name,
+            Points = points.TotalPoints(me.UserId),
+            Week = points.Board(week, null, "points").FirstOrDefault(s => s.UserId == me.UserId)?.Points ?? 0,
+            Month = points.Board(month, null, "points").FirstOrDefault(s => s.UserId == me.UserId)?.Points ?? 0,
+            Sales = Money.Format(points.TotalSales(me.UserId)),
+            Rank = rank < 0 ? 0 : rank + 1,
+            Ranked = board.Count,
+            Recruits = members.InvitedBy(me.UserId).Count,
+            InvitedBy = me.InvitedBy is { } by && members.Find(by) is { } inviter ? Members.DisplayName(inviter) : "",
+        });
+    }
+
+    private IReadOnlyList<ChatAction> Top(CommandContext ctx)
+    {
+        var period = ctx.Args.Count > 0 ? ctx.Args[0].ToLowerInvariant() : "week";
+        if (period is not ("week" or "month" or "all")) return ctx.Usage("bad_period", ctx.Args[0]);
+        var by = ctx.Args.Options.GetValueOrDefault("by") ?? options.CurrentValue.RankBy;
+        if (by is not ("points" or "sales" or "recruits")) return ctx.Usage("bad_rank_by", by);
+        IReadOnlySet<long> chats = new HashSet<long> { ctx.ChatId };
+        var scope = "";
+        if (ctx.Args.Options.TryGetValue("tag", out var tag))
+        {
+            // Across every group with that tag (e.g. tag=city:上海): the brand's view of a segment.
+            if (tag.Split(':', '=') is not [var key, var value] || key.Length == 0) return ctx.Usage("tag_form", tag);
+            chats = groups.Active().Where(g => Groups.Matches(g, new Dictionary<string, string> { [key] = value })).Select(g => g.ChatId).ToHashSet();
+            scope = tag;
+        }
+        var (week, month) = Points.PeriodStarts(time.GetUtcNow(), ctx.TimeZone);
+        var since = period switch { "week" => week, "month" => month, _ => (DateTime?)null };
+        var rows = points.Board(since, chats, by).Take(10).Select((s, i) => new
+        {
+            Rank = i + 1,
+            Name = members.Find(s.UserId) is { } m ? Members.DisplayName(m) : s.UserId.ToString(),
+            s.Points,
+            Sales = Money.Format(s.SalesFen),
+            s.Recruits,
+        }).ToList();
+        return ctx.Reply("top", new { Period = period, By = by, Scope = scope, Rows = rows });
+    }
+
+    private async Task<IReadOnlyList<ChatAction>> MyLink(CommandContext ctx, CancellationToken ct)
+    {
+        if (ctx.Message.Chat.Kind == ChatKind.Private) return ctx.Reply("mylink", new { Link = "", Private = true, Failed = false });
+        var me = members.Seen(ctx.From);
+        var link = links.Of(ctx.ChatId, me.UserId);
+        if (link is null)
+        {
+            try
+            {
+                link = await adapter.CreateInviteLinkAsync(ctx.ChatId, Members.DisplayName(me), ct);
+                links.Save(ctx.ChatId, me.UserId, link);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Most often the bot is not an admin with the right to invite users.
+                return ctx.Reply("mylink", new { Link = "", Private = false, Failed = true });
+            }
+        }
+        return ctx.Reply("mylink", new { Link = link, Private = false, Failed = false });
+    }
+
+    private IReadOnlyList<ChatAction> Award(CommandContext ctx)
+    {
+        if (ctx.Args.Count < 2) return ctx.Usage(ctx.Args.Count == 0 ? "missing_user" : "missing_points");
+        if (members.Resolve(ctx.Args[0], ctx.Message) is not { } who) return ctx.Usage("unknown_user", ctx.Args[0]);
+        var max = options.CurrentValue.MaxAward;
+        if (!long.TryParse(TextWidth.Fold(ctx.Args[1]), out var amount) || amount == 0 || Math.Abs(amount) > max)
+            return ctx.Usage("bad_points", max.ToString());
+        var reason = ctx.Args.Rest(2);
+        points.Add(ctx.ChatId, who.UserId, PointKind.Award, amount, reason, ctx.From.Id);
+        return ctx.Reply("awarded", new { Name = Members.DisplayName(who), Points = amount, Reason = reason, Total = points.TotalPoints(who.UserId), Level = members.Find(who.UserId)?.Level ?? "" });
+    }
+
+    private IReadOnlyList<ChatAction> Sale(CommandContext ctx)
+    {
+        if (ctx.Args.Count < 2) return ctx.Usage(ctx.Args.Count == 0 ? "missing_user" : "missing_amount");
+        if (members.Resolve(ctx.Args[0], ctx.Message) is not { } who) return ctx.Usage("unknown_user", ctx.Args[0]);
+        if (!Money.TryParse(ctx.Args[1], out var fen) || fen == 0) return ctx.Usage("not_amount", ctx.Args[1]);
+        var note = ctx.Args.Rest(2);
+        points.Add(ctx.ChatId, who.UserId, PointKind.Sale, 0, note, ctx.From.Id, salesFen: fen);
+        return ctx.Reply("sale_recorded", new { Name = Members.DisplayName(who), Amount = Money.Format(fen), Note = note, Total = Money.Format(points.TotalSales(who.UserId)) });
+    }
+
+    private IReadOnlyList<ChatAction> Level(CommandContext ctx)
+    {
+        var levels = options.CurrentValue.EffectiveLevels.Select(l => l.Name).ToList();
+        if (ctx.Args.Count < 2) return ctx.Usage(ctx.Args.Count == 0 ? "missing_user" : "missing_level", string.Join("/", levels));
+        if (members.Resolve(ctx.Args[0], ctx.Message) is not { } who) return ctx.Usage("unknown_user", ctx.Args[0]);
+        var level = levels.FirstOrDefault(l => string.Equals(l, ctx.Args[1], StringComparison.OrdinalIgnoreCase));
+        if (level is null) return ctx.Usage("bad_level", string.Join("/", levels));
+        who.Level = level;
+        who.LevelSetByAdmin = true;
+        members.Save(who);
+        return ctx.Reply("level_set", new { Name = Members.DisplayName(who), Level = level });
+    }
+
+    private IReadOnlyList<ChatAction> Welcome(CommandContext ctx)
+    {
+        var group = groups.Ensure(ctx.Message.Chat);
+        if (ctx.Args.Count != 1 || ctx.Args[0].ToLowerInvariant() is not ("on" or "off")) return ctx.Usage("on_off");
+        group.WelcomeOff = ctx.Args[0].Equals("off", StringComparison.OrdinalIgnoreCase);
+        groups.Save(group);
+        return ctx.Reply("welcome_set", new { On = !group.WelcomeOff });
+    }
+
+    private IReadOnlyList<ChatAction> Stats(CommandContext ctx)
+    {
+        var daysText = ctx.Args.Count > 0 ? TextWidth.Fold(ctx.Args[0]).TrimEnd('d', 'D', '天') : "7";
+        if (!int.TryParse(daysText, out var days) || days is < 1 or > 90) return ctx.Usage("bad_days", ctx.Args.Count > 0 ? ctx.Args[0] : "");
+        var report = StatsReport.For(ctx.ChatId, days, activity, games, points, members, ctx.TimeZone, time.GetUtcNow());
+        return ctx.Reply("stats", report);
+    }
+
+    private static Task<IReadOnlyList<ChatAction>> Done(IReadOnlyList<ChatAction> actions) => Task.FromResult(actions);
+}
