@@ -80,6 +80,14 @@ public sealed class BotHarness : IAsyncDisposable
 
     public async Task Deliver(ChatEvent evt) => await Chat_.Deliver(evt);
 
+    /// <summary>Delivers any event and returns what the bot did about it.</summary>
+    public async Task<List<ChatAction>> Deliver2(ChatEvent evt)
+    {
+        Chat_.Take();
+        await Chat_.Deliver(evt);
+        return Chat_.Take();
+    }
+
     /// <summary>Moves fake time on and waits until every chat's queue and the whole outbox are done.</summary>
     public async Task<List<ChatAction>> AdvanceAll(TimeSpan by)
     {

@@ -1,0 +1,165 @@
+// Usage: node launch.js [port] [--raw] [--exit-with-stdin]
+// Starts telegram-test-api 4.2.1 on 127.0.0.1:<port> and keeps running until SIGTERM/SIGINT.
+// Unless --raw is given, a small compat layer sits in front of the emulator so Telegram.Bot 22.x can parse its replies.
+const express = require('express');
+const TelegramServer = require('telegram-test-api');
+
+const port = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) || process.env.PORT || 9000);
+const raw = process.argv.includes('--raw');
+const server = new TelegramServer({ port, host: '127.0.0.1', storeTimeout: 600 });
+server.setMaxListeners(0);
+
+if (!raw) {
+  const inner = server.webServer; // the emulator's express app; start() listens on server.webServer
+  const app = express();
+  app.use(express.json());
+  app.use(express.urlencoded({ extended: true }));
+  const BOT = { id: 666, is_bot: true, first_name: 'Test First name', username: 'TestNameBot' };
+  const chats = new Map(); // chat id -> chat object seen in user updates
+  const members = new Map(); // "chatId:userId" -> ChatMember JSON (set via POST /shim/setChatMember)
+  let commands = [];
+  const formatUpdate = TelegramServer.formatUpdate; // static, used by bot-side getUpdates
+  TelegramServer.formatUpdate = (u) => {
+    if (u.rawUpdate) return { ...u.rawUpdate, update_id: u.updateId };
+    const r = formatUpdate(u);
+    if (r.message) delete r.message.botToken; // emulator leaks its routing field into the Message
+    if (r.callback_query) r.callback_query.chat_instance = String(u.callbackQuery.chat_instance ?? u.callbackQuery.message?.chat?.id ?? '0');
+    return r;
+  };
+  const ok = (res, result) => res.json({ ok: true, result });
+  const fail = (res, code, description) => res.status(code).json({ ok: false, error_code: code, description });
+  const arg = (req, k) => (req.body && req.body[k] !== undefined ? req.body[k] : req.query[k]);
+  const fixMsg = (m) => ({
+    ...m,
+    date: m.date > 1e11 ? Math.floor(m.date / 1000) : m.date, // emulator returns milliseconds
+    from: BOT,
+    chat: chats.get(String(m.chat_id)) || m.chat, // emulator always says type "private"
+  });
+  const findBotMsg = (chatId, msgId) => server.storage.botMessages.find(
+    (u) => String(u.messageId) === String(msgId) && String(u.message.chat_id) === String(chatId),
+  );
+
+  // client side: remember chat objects so bot-side replies carry the right chat type/title, and answer with the
+  // ids the emulator gives the new update ({update_id, message_id} or {update_id, callback_query_id}) instead of null
+  app.post(['/sendMessage', '/sendCommand', '/sendCallback'], (req, res, next) => {
+    const m = req.body.message || req.body;
+    if (m && m.chat) chats.set(String(m.chat.id), m.chat);
+    const ids = req.path === '/sendCallback'
+      ? { update_id: server.updateId, callback_query_id: String(server.callbackId) }
+      : { update_id: server.updateId, message_id: server.messageId };
+    const json = res.json.bind(res);
+    res.json = (body) => json(body && body.ok && body.result === null ? { ...body, result: ids } : body);
+    next();
+  });
+  // test control: inject any raw Update (chat_member, my_chat_member, edited_message, ...) for the bot
+  // An update_id supplied by the test is kept (so the same update can be delivered twice); the emulator's own
+  // counter is then moved past it so later updates never reuse or fall below it.
+  app.post('/shim/sendUpdate', (req, res) => {
+    const { botToken, update } = req.body;
+    if (!botToken || !update || typeof update !== 'object') return fail(res, 400, 'Bad Request: botToken and update are required');
+    const fields = server.getCommonFields(botToken);
+    const own = Number(update.update_id);
+    if (update.update_id !== undefined && update.update_id !== null && Number.isInteger(own)) {
+      fields.updateId = own;
+      server.updateId = Math.max(server.updateId, own + 1);
+    } else server.updateId++;
+    server.storage.userMessages.push({ ...fields, rawUpdate: update, message: { chat: {} } });
+    server.emit('AddedUserMessage');
+    ok(res, fields.updateId);
+  });
+  // test control: define a chat member for getChatMember / getChatAdministrators
+  app.post('/shim/setChatMember', (req, res) => {
+    const { chatId, member } = req.body;
+    members.set(`${chatId}:${member.user.id}`, member);
+    ok(res, true);
+  });
+
+  // bot side: rewrite replies of the emulator's own routes into Bot API shapes
+  app.all('/bot:token/:method', (req, res, next) => {
+    const { method } = req.params;
+    const json = res.json.bind(res);
+    res.json = (body) => {
+      if (body && body.message && !('ok' in body)) { // emulator error: HTTP 500 {message}
+        res.status(method === 'getUpdates' ? 500 : 404);
+        return json({ ok: false, error_code: res.statusCode, description: `Not Found: ${body.message}` });
+      }
+      if (body && body.ok === false && res.statusCode < 400) res.status(body.error_code || 400);
+      if (body && body.ok && body.result === null) {
+        if (method === 'editMessageText' || method === 'editMessageReplyMarkup') {
+          const u = findBotMsg(arg(req, 'chat_id'), arg(req, 'message_id'));
+          if (!u) { res.status(400); return json({ ok: false, error_code: 400, description: 'Bad Request: message to edit not found' }); }
+          body.result = fixMsg({ ...u.message, message_id: u.messageId, date: u.time });
+        } else body.result = true; // answerCallbackQuery, deleteMessage, setWebhook, ...
+      } else if (body && body.ok && method === 'sendMessage') body.result = fixMsg(body.result);
+      return json(body);
+    };
+    next();
+  });
+  // record every bot-side getUpdates call; read back with POST /shim/getUpdatesCalls [{token}]
+  const num = (v) => (v === undefined || v === null || v === '' ? null : Number(v));
+  const updateCalls = [];
+  app.post('/shim/getUpdatesCalls', (req, res) => {
+    const token = req.body && req.body.token;
+    ok(res, token ? updateCalls.filter((c) => c.token === token) : updateCalls);
+  });
+  // real long polling: hold getUpdates up to `timeout` s until a user update arrives
+  app.all('/bot:token/getUpdates', async (req, _res, next) => {
+    updateCalls.push({ offset: num(arg(req, 'offset')), timeout: num(arg(req, 'timeout')), limit: num(arg(req, 'limit')), time: Date.now(), token: req.params.token });
+    const timeout = Number(arg(req, 'timeout') || 0);
+    const pending = () => server.storage.userMessages.some((u) => u.botToken === req.params.token && !u.isRead);
+    if (timeout > 0 && !pending()) {
+      await new Promise((resolve) => {
+        const evs = ['AddedUserMessage', 'AddedUserCommand', 'AddedUserCallbackQuery'];
+        const done = () => { clearTimeout(t); evs.forEach((e) => server.off(e, done)); resolve(); };
+        const t = setTimeout(done, timeout * 1000);
+        evs.forEach((e) => server.on(e, done));
+      });
+    }
+    next();
+  });
+  // record callback answers (the emulator discards them); read back with POST /shim/callbackAnswers
+  const answers = [];
+  app.all('/bot:token/answerCallbackQuery', (req, res) => { answers.push({ ...req.query, ...req.body }); ok(res, true); });
+  app.post('/shim/callbackAnswers', (_req, res) => ok(res, answers));
+  // methods the emulator lacks (minimal stand-ins)
+  app.all('/bot:token/getMe', (_req, res) => ok(res, { ...BOT, can_join_groups: true }));
+  app.all('/bot:token/setMyCommands', (req, res) => { commands = arg(req, 'commands') || []; ok(res, true); });
+  app.all('/bot:token/getMyCommands', (_req, res) => ok(res, commands));
+  app.all(['/bot:token/deleteMyCommands', '/bot:token/sendChatAction'], (_req, res) => ok(res, true));
+  app.all('/bot:token/getChatMember', (req, res) => {
+    const userId = arg(req, 'user_id');
+    const m = members.get(`${arg(req, 'chat_id')}:${userId}`);
+    ok(res, m || { status: 'member', user: { id: Number(userId), is_bot: false, first_name: `User${userId}` } });
+  });
+  app.all('/bot:token/getChatAdministrators', (req, res) => ok(res, [...members.entries()]
+    .filter(([k, m]) => k.startsWith(`${arg(req, 'chat_id')}:`) && ['creator', 'administrator'].includes(m.status))
+    .map(([, m]) => m)));
+  // test control: forget everything tests left behind (messages, answers, members, recorded calls, commands, chats).
+  // Counters (update_id, message_id, callback id) keep counting so ids stay unique across tests.
+  app.post('/shim/reset', (_req, res) => {
+    server.storage.userMessages = [];
+    server.storage.botMessages = [];
+    server.webhooks = {};
+    answers.length = 0;
+    updateCalls.length = 0;
+    members.clear();
+    chats.clear();
+    commands = [];
+    ok(res, true);
+  });
+  app.use(inner);
+  server.webServer = app;
+}
+
+server.start().then(() => {
+  console.log(`telegram-test-api listening on ${server.config.apiURL}${raw ? ' (raw)' : ' (compat shim)'} pid ${process.pid}`);
+});
+const stop = async () => { setTimeout(() => process.exit(0), 2000).unref(); await server.stop(); process.exit(0); };
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
+// --exit-with-stdin: stop when standard input closes, so a peer started by a test process that dies goes with it
+if (process.argv.includes('--exit-with-stdin')) {
+  process.stdin.on('end', stop);
+  process.stdin.on('error', stop);
+  process.stdin.resume();
+}
