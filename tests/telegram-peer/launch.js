@@ -14,6 +14,36 @@ if (!raw) {
   const app = express();
   app.use(express.json());
   app.use(express.urlencoded({ extended: true }));
+  // test control: make the next calls of a bot method fail (429 with retry_after, 5xx, …); POST /shim/failNext
+  const failures = []; // { method, code, description, retryAfter, left }
+  app.post('/shim/failNext', (req, res) => {
+    const { method, code = 502, description, retry_after: retryAfter, count = 1 } = req.body;
+    failures.push({ method, code, description: description || (code === 429 ? 'Too Many Requests: retry later' : 'Bad Gateway'), retryAfter, left: count });
+    res.json({ ok: true, result: true });
+  });
+  app.all('/bot:token/:method', (req, res, next) => {
+    const f = failures.find((x) => x.method === req.params.method && x.left > 0);
+    if (!f) return next();
+    f.left--;
+    const body = { ok: false, error_code: f.code, description: f.description };
+    if (f.retryAfter !== undefined) body.parameters = { retry_after: f.retryAfter };
+    return res.status(f.code).json(body);
+  });
+  // multipart/form-data (sendPhoto with a file): text fields are read, file contents are skipped
+  app.use('/bot:token/sendPhoto', express.raw({ type: 'multipart/form-data', limit: '20mb' }), (req, _res, next) => {
+    if (!Buffer.isBuffer(req.body)) return next();
+    const boundary = /boundary="?([^";]+)"?/.exec(req.headers['content-type'] || '')?.[1];
+    const fields = {};
+    if (boundary) {
+      for (const part of req.body.toString('latin1').split('--' + boundary)) {
+        const m = /name="([^"]+)"(?:; filename="([^"]*)")?[\s\S]*?\r\n\r\n([\s\S]*)\r\n$/.exec(part);
+        if (m) fields[m[1]] = m[2] !== undefined ? { filename: m[2], size: m[3].length } : Buffer.from(m[3], 'latin1').toString('utf8');
+      }
+    }
+    if (typeof fields.reply_markup === 'string') try { fields.reply_markup = JSON.parse(fields.reply_markup); } catch { /* keep text */ }
+    req.body = fields;
+    next();
+  });
   const BOT = { id: 666, is_bot: true, first_name: 'Test First name', username: 'TestNameBot' };
   const chats = new Map(); // chat id -> chat object seen in user updates
   const members = new Map(); // "chatId:userId" -> ChatMember JSON (set via POST /shim/setChatMember)
@@ -123,6 +153,22 @@ if (!raw) {
   app.post('/shim/callbackAnswers', (_req, res) => ok(res, answers));
   // methods the emulator lacks (minimal stand-ins)
   app.all('/bot:token/getMe', (_req, res) => ok(res, { ...BOT, can_join_groups: true }));
+  // sendPhoto: stored like a text message whose text is the caption, with the photo (URL or uploaded file name) beside it
+  app.all('/bot:token/sendPhoto', (req, res) => {
+    const chatId = arg(req, 'chat_id');
+    const photo = arg(req, 'photo');
+    let markup = arg(req, 'reply_markup');
+    if (typeof markup === 'string') try { markup = JSON.parse(markup); } catch { /* keep */ }
+    const caption = arg(req, 'caption') || '';
+    const msg = server.addBotMessage({ chat_id: chatId, text: caption, caption, photo, parse_mode: arg(req, 'parse_mode'), reply_markup: markup }, req.params.token);
+    ok(res, fixMsg({ ...msg, photo: [{ file_id: 'peer-photo-' + msg.message_id, file_unique_id: 'p' + msg.message_id, width: 1, height: 1 }] }));
+  });
+  // createChatInviteLink: a fresh link each call, named as asked
+  let links = 0;
+  app.all('/bot:token/createChatInviteLink', (req, res) => ok(res, {
+    invite_link: `https://t.me/+peer${++links}x${arg(req, 'chat_id')}`.replace('-', 'm'),
+    creator: BOT, creates_join_request: false, is_primary: false, is_revoked: false, name: arg(req, 'name'),
+  }));
   app.all('/bot:token/setMyCommands', (req, res) => { commands = arg(req, 'commands') || []; ok(res, true); });
   app.all('/bot:token/getMyCommands', (_req, res) => ok(res, commands));
   app.all(['/bot:token/deleteMyCommands', '/bot:token/sendChatAction'], (_req, res) => ok(res, true));
