@@ -16,7 +16,7 @@ namespace GroupBot.Community;
 /// </summary>
 public sealed class Welcomes(TimeProvider time, ChatQueues queues, Groups groups, Members members, Points points, InviteLinks links,
     Activity activity, GameStore games, IEnumerable<IGameFlow> flows, TemplateStore templates, IOptionsMonitor<CommunityOptions> options,
-    IServiceProvider services, IHostApplicationLifetime lifetime, ILogger<Welcomes> log)
+    IServiceProvider services, IHostApplicationLifetime lifetime, ILogger<Welcomes> log) : IDisposable
 {
     private readonly ConcurrentDictionary<long, Pending> _pending = new();
 
@@ -74,8 +74,21 @@ public sealed class Welcomes(TimeProvider time, ChatQueues queues, Groups groups
 
     private void Due(ChatInfo chat)
     {
-        var processor = services.GetRequiredService<EventProcessor>();
-        _ = queues.Enqueue(chat.Id, () => processor.Process(new WelcomeDue(chat), lifetime.ApplicationStopping));
+        if (lifetime.ApplicationStopping.IsCancellationRequested) return;
+        try
+        {
+            var processor = services.GetRequiredService<EventProcessor>();
+            _ = queues.Enqueue(chat.Id, () => processor.Process(new WelcomeDue(chat), lifetime.ApplicationStopping));
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var pending in _pending.Values)
+            lock (pending) pending.Timer?.Dispose();
     }
 
     private sealed class Pending

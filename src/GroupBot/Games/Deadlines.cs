@@ -41,11 +41,18 @@ public sealed class Deadlines(TimeProvider time, ChatQueues queues, GameStore ga
 
     private void Fire(long chatId, int gameId, DateTime dueUtc, bool late)
     {
-        log.LogInformation("Deadline of game {GameId} in chat {ChatId} reached", gameId, chatId);
-        var processor = services.GetRequiredService<EventProcessor>();
-        var evt = new DeadlineDue(groups.InfoOf(chatId), gameId, dueUtc, late);
-        // The game may have moved chats (migration) since the timer was set: the processor resolves it by id.
-        _ = queues.Enqueue(chatId, () => processor.Process(evt, lifetime.ApplicationStopping));
+        // Shutting down: the deadline is in LiteDB and is handled at the next start.
+        if (lifetime.ApplicationStopping.IsCancellationRequested) return;
+        try
+        {
+            log.LogInformation("Deadline of game {GameId} in chat {ChatId} reached", gameId, chatId);
+            var processor = services.GetRequiredService<EventProcessor>();
+            var evt = new DeadlineDue(groups.InfoOf(chatId), gameId, dueUtc, late);
+            _ = queues.Enqueue(chatId, () => processor.Process(evt, lifetime.ApplicationStopping));
+        }
+        catch (ObjectDisposedException)
+        {
+        }
     }
 
     public Task StopAsync(CancellationToken ct)

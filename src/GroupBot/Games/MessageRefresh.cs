@@ -13,6 +13,7 @@ namespace GroupBot.Games;
 /// state at that moment). Phase changes are edited at once.
 /// </summary>
 public sealed class MessageRefresh(TimeProvider time, ChatQueues queues, Groups groups, IServiceProvider services, IHostApplicationLifetime lifetime)
+    : IDisposable
 {
     public static readonly TimeSpan MinGap = TimeSpan.FromSeconds(3);
     private readonly ConcurrentDictionary<int, Slot> _slots = new();
@@ -54,8 +55,22 @@ public sealed class MessageRefresh(TimeProvider time, ChatQueues queues, Groups 
 
     private void Due(long chatId, int gameId)
     {
-        var processor = services.GetRequiredService<EventProcessor>();
-        _ = queues.Enqueue(chatId, () => processor.Process(new GameRefreshDue(groups.InfoOf(chatId), gameId), lifetime.ApplicationStopping));
+        // A timer may fire while the bot is shutting down: then there is nobody to hand the edit to.
+        if (lifetime.ApplicationStopping.IsCancellationRequested) return;
+        try
+        {
+            var processor = services.GetRequiredService<EventProcessor>();
+            _ = queues.Enqueue(chatId, () => processor.Process(new GameRefreshDue(groups.InfoOf(chatId), gameId), lifetime.ApplicationStopping));
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var slot in _slots.Values)
+            lock (slot) slot.Pending?.Dispose();
     }
 
     private sealed class Slot
