@@ -36,7 +36,8 @@ if (!raw) {
     const fields = {};
     if (boundary) {
       for (const part of req.body.toString('latin1').split('--' + boundary)) {
-        const m = /name="([^"]+)"(?:; filename="([^"]*)")?[\s\S]*?\r\n\r\n([\s\S]*)\r\n$/.exec(part);
+        // .NET writes name=chat_id unquoted, browsers name="chat_id": accept both
+        const m = /name="?([^";\r\n]+)"?(?:; filename\*?="?([^";\r\n]*)"?)?[\s\S]*?\r\n\r\n([\s\S]*)\r\n$/.exec(part);
         if (m) fields[m[1]] = m[2] !== undefined ? { filename: m[2], size: m[3].length } : Buffer.from(m[3], 'latin1').toString('utf8');
       }
     }

@@ -161,9 +161,15 @@ public sealed class TelegramAdapter(
         }
         catch (Exception ex) when (ex is RequestException or HttpRequestException || (ex is TaskCanceledException && !ct.IsCancellationRequested))
         {
-            // Only the type: a request exception can carry the URL, which holds the token.
-            throw new ChatApiException(0, "network error: " + ex.GetType().Name, transient: true);
+            throw new ChatApiException(0, "network error: " + Scrub(ex), transient: true);
         }
+    }
+
+    /// <summary>An exception as text for the log, with the token cut out should a URL have slipped into it.</summary>
+    private string Scrub(Exception ex)
+    {
+        var text = ex.GetType().Name + ": " + ex.Message + (ex.InnerException is { } inner ? " (" + inner.GetType().Name + ": " + inner.Message + ")" : "");
+        return string.IsNullOrEmpty(options.Value.BotToken) ? text : text.Replace(options.Value.BotToken, "***");
     }
 
     /// <summary>Telegram captions hold 1,024 characters; longer text follows as messages.</summary>
