@@ -1,3 +1,4 @@
+using GroupBot.Community;
 using GroupBot.Games.Lottery;
 using GroupBot.Hosting;
 using GroupBot.Posting;
@@ -6,5 +7,6 @@ return args switch
 {
     ["verify", .. var rest] => LotteryVerify.Run(rest, Console.Out, Console.Error),
     ["templates", .. var rest] => TemplatesCli.Run(rest, Console.Out, Console.Error),
+    ["report", .. var rest] => ReportCli.Run(rest, Console.Out, Console.Error),
     _ => await BotHost.RunAsync(args),
 };

@@ -32,3 +32,6 @@ public sealed class ChatApiException(int code, string description, TimeSpan? ret
     /// <summary>A network error, a timeout or a 5xx: the same call may work later.</summary>
     public bool Transient { get; } = transient;
 }
+
+/// <summary>The bot leaves a chat it is not meant to serve (config/groups.json with the allow-list on).</summary>
+public sealed record LeaveChat(long ChatId) : ChatAction(ChatId);

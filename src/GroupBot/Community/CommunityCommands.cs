@@ -54,7 +54,7 @@ public sealed class CommunityCommands(Members members, Points points, InviteLink
         {
             // Across every group with that tag (e.g. tag=city:上海): the brand's view of a segment.
             if (tag.Split(':', '=') is not [var key, var value] || key.Length == 0) return ctx.Usage("tag_form", tag);
-            chats = groups.Active().Where(g => Groups.Matches(g, new Dictionary<string, string> { [key] = value })).Select(g => g.ChatId).ToHashSet();
+            chats = groups.Active().Where(g => groups.Matches(g, new Dictionary<string, string> { [key] = value })).Select(g => g.ChatId).ToHashSet();
             scope = tag;
         }
         var (week, month) = Points.PeriodStarts(time.GetUtcNow(), ctx.TimeZone);

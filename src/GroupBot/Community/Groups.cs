@@ -34,6 +34,9 @@ public sealed class Groups
     // Hot path: every message asks for its chat; the cache saves a database read per message.
     private readonly ConcurrentDictionary<long, Group> _cache = new();
 
+    /// <summary>Operator settings from config/groups.json; they win over chat edits for the keys they name.</summary>
+    public GroupsFile File { get; } = new();
+
     public Groups(Database db, IOptionsMonitor<BotOptions> options, TimeProvider time)
     {
         _groups = db.Collection<Group>("groups");
@@ -90,13 +93,25 @@ public sealed class Groups
     }
 
     /// <summary>Groups whose tags include every tag asked for (no tags: every active group).</summary>
-    public static bool Matches(Group group, IReadOnlyDictionary<string, string> tags) =>
-        tags.All(t => group.Tags.TryGetValue(t.Key, out var v) && string.Equals(v, t.Value, StringComparison.OrdinalIgnoreCase));
+    public bool Matches(Group group, IReadOnlyDictionary<string, string> tags)
+    {
+        var mine = TagsOf(group);
+        return tags.All(t => mine.TryGetValue(t.Key, out var v) && string.Equals(v, t.Value, StringComparison.OrdinalIgnoreCase));
+    }
 
-    public string LanguageOf(Group group) => group.Language ?? _options.CurrentValue.Language;
+    public string LanguageOf(Group group) => File.Find(group.ChatId)?.Language ?? group.Language ?? _options.CurrentValue.Language;
+
+    /// <summary>A group's tags: those set with /tag, with the file's settings over them.</summary>
+    public IReadOnlyDictionary<string, string> TagsOf(Group group)
+    {
+        if (File.Find(group.ChatId) is not { Tags.Count: > 0 } settings) return group.Tags;
+        var merged = new Dictionary<string, string>(group.Tags, StringComparer.OrdinalIgnoreCase);
+        foreach (var (k, v) in settings.Tags) merged[k] = v;
+        return merged;
+    }
 
     public TimeZoneInfo TimeZoneOf(Group group) =>
-        group.TimeZone is { } id && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone
+        (File.Find(group.ChatId)?.TimeZone ?? group.TimeZone) is { } id && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone
         : TimeZoneInfo.FindSystemTimeZoneById(_options.CurrentValue.TimeZone);
 
     /// <summary>What an internal event (a timer) needs to know about a chat it was not told about.</summary>

@@ -200,6 +200,10 @@ public sealed class StartupChecks(IServiceProvider sp, TemplateStore templates) 
         if (errors.Count > 0) throw new StartupException(string.Join(Environment.NewLine, errors));
         sp.SyncFaqSeed();
         sp.LoadPostingFiles();
+        var groupsFile = Path.Combine(sp.GetRequiredService<IOptions<BotOptions>>().Value.ConfigPath, "groups.json");
+        var groups = sp.GetRequiredService<GroupBot.Community.Groups>();
+        groups.File.Load(groupsFile);
+        sp.GetRequiredService<ConfigReloader>().Add(groupsFile, () => groups.File.Load(groupsFile));
         return Task.CompletedTask;
     }
 

@@ -41,6 +41,15 @@ public sealed class EventProcessor(
     private async Task<IReadOnlyList<ChatAction>> Route(ChatEvent evt, CancellationToken ct)
     {
         if (evt.Chat.Kind == ChatKind.Channel) return [];
+        if (evt.Chat.Kind != ChatKind.Private && !groups.File.Allows(evt.ChatId) && evt is not (ChatMigrated or BotRemoved))
+        {
+            // Not a group of this brand: leave once, and do nothing for it meanwhile.
+            if (evt is not BotAdded && groups.Find(evt.ChatId) is { Active: false }) return [];
+            groups.Ensure(evt.Chat);
+            groups.Deactivate(evt.ChatId);
+            log.LogWarning("Leaving chat {ChatId} {Title}: not on the allow-list in config/groups.json", evt.ChatId, evt.Chat.Title);
+            return [new LeaveChat(evt.ChatId)];
+        }
         switch (evt)
         {
             case ChatMigrated migrated:

@@ -52,6 +52,9 @@ public sealed class OutboxItem
             case DeleteMessage d:
                 (item.Kind, item.MessageId) = ("delete", d.MessageId);
                 break;
+            case LeaveChat:
+                item.Kind = "leave";
+                break;
             case AnswerButton a:
                 (item.Kind, item.Text, item.CallbackId) = ("answer", a.Text ?? "", a.CallbackId);
                 break;
@@ -71,6 +74,7 @@ public sealed class OutboxItem
             "photo" => new SendPhoto(ChatId, Photo!, Text, buttons, Tag),
             "delete" => new DeleteMessage(ChatId, MessageId!.Value),
             "answer" => new AnswerButton(ChatId, CallbackId!, Text.Length > 0 ? Text : null),
+            "leave" => new LeaveChat(ChatId),
             _ => throw new InvalidOperationException($"Unknown outbox kind {Kind}"),
         };
     }

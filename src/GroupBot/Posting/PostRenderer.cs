@@ -7,7 +7,7 @@ using GroupBot.Templates;
 namespace GroupBot.Posting;
 
 /// <summary>Renders a post template for one group: the product, the group (title, tags) and the time there.</summary>
-public sealed class PostRenderer(TemplateStore templates, Groups groups, TimeProvider time)
+public sealed class PostRenderer(TemplateStore templates, Groups groups, Points points, Members members, TimeProvider time)
 {
     /// <summary>Post templates live under templates/&lt;lang&gt;/posts/.</summary>
     public static string TemplateName(string name) => name.StartsWith("posts/", StringComparison.Ordinal) ? name : "posts/" + name;
@@ -16,14 +16,26 @@ public sealed class PostRenderer(TemplateStore templates, Groups groups, TimePro
 
     public string Render(string template, Product? product, Group group)
     {
-        var (text, error) = TryRender(templates, template, product, group.Title, group.Tags, groups.LanguageOf(group),
-            groups.TimeZoneOf(group), time.GetUtcNow());
+        var zone = groups.TimeZoneOf(group);
+        var (week, _) = Points.PeriodStarts(time.GetUtcNow(), zone);
+        // The showcase: this week's best in this group, by points and by sales.
+        object Row(Standing s, int i) => new
+        {
+            Rank = i + 1, Name = members.Find(s.UserId) is { } m ? Members.DisplayName(m) : s.UserId.ToString(), s.Points,
+            Sales = Money.Format(s.SalesFen), s.Recruits,
+        };
+        var chat = new HashSet<long> { group.ChatId };
+        var top = points.Board(week, chat, "points").Take(5).Select(Row).ToList();
+        var sellers = points.Board(week, chat, "sales").Where(s => s.SalesFen > 0).Take(5).Select(Row).ToList();
+        var (text, error) = TryRender(templates, template, product, group.Title, groups.TagsOf(group), groups.LanguageOf(group),
+            zone, time.GetUtcNow(), top, sellers);
         return error is null ? text! : $"⚠️ {template}: {error}";
     }
 
     /// <summary>A post for a group of this title, tags, language and time zone, at <paramref name="now"/>; or the error.</summary>
     public static (string? Text, string? Error) TryRender(TemplateStore templates, string template, Product? product, string title,
-        IReadOnlyDictionary<string, string> tags, string lang, TimeZoneInfo zone, DateTimeOffset now)
+        IReadOnlyDictionary<string, string> tags, string lang, TimeZoneInfo zone, DateTimeOffset now,
+        IReadOnlyList<object>? top = null, IReadOnlyList<object>? sellers = null)
     {
         var local = TimeZoneInfo.ConvertTime(now, zone);
         return templates.TryRender(TemplateName(template), lang, new
@@ -33,6 +45,8 @@ public sealed class PostRenderer(TemplateStore templates, Groups groups, TimePro
             Now = local.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
             Date = local.ToString(lang == "en" ? "MMM d" : "M月d日", CultureInfo.InvariantCulture),
             Weekday = lang == "en" ? local.DayOfWeek.ToString() : "周" + "日一二三四五六"[(int)local.DayOfWeek],
+            Top = top ?? [],
+            Sellers = sellers ?? [],
         });
     }
 

@@ -146,7 +146,7 @@ public sealed class PostScheduler : IHostedService, IDisposable
             var state = _state.FindById(schedule.Id) ?? new ScheduleState { Id = schedule.Id };
             var product = PickProduct(schedule, state);
             var queued = 0;
-            foreach (var group in _groups.Active().Where(g => g.ChatId < 0 && Groups.Matches(g, schedule.Tags)))
+            foreach (var group in _groups.Active().Where(g => g.ChatId < 0 && _groups.Matches(g, schedule.Tags)))
             {
                 var key = $"post:{schedule.Id}:{fire.UtcDateTime:yyyyMMddTHHmmss}:{group.ChatId}";
                 if (_outbox.Contains(key)) continue; // posted before a restart

@@ -42,7 +42,7 @@ public sealed class PostingCommands(Schedules schedules, Catalog catalog, PostRe
     private IReadOnlyList<ChatAction> List(CommandContext ctx)
     {
         var group = groups.Ensure(ctx.Message.Chat);
-        var mine = schedules.All.Where(s => Groups.Matches(group, s.Tags)).Select(s => new
+        var mine = schedules.All.Where(s => groups.Matches(group, s.Tags)).Select(s => new
         {
             s.Id,
             s.Template,
@@ -80,7 +80,7 @@ public sealed class PostingCommands(Schedules schedules, Catalog catalog, PostRe
             else group.Tags[key] = value;
         }
         if (changes.Count > 0) groups.Save(group);
-        return ctx.Reply("tags", new { Tags = group.Tags.OrderBy(t => t.Key).Select(t => new { t.Key, t.Value }).ToList(), Changed = changes.Count > 0 });
+        return ctx.Reply("tags", new { Tags = groups.TagsOf(group).OrderBy(t => t.Key).Select(t => new { t.Key, t.Value }).ToList(), Changed = changes.Count > 0 });
     }
 
     private static Task<IReadOnlyList<ChatAction>> Done(IReadOnlyList<ChatAction> actions) => Task.FromResult(actions);

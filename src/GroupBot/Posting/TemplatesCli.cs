@@ -73,5 +73,7 @@ public static class TemplatesCli
 
     private static (string? Text, string? Error) Render(TemplateStore templates, string name, Product? product, string lang) =>
         PostRenderer.TryRender(templates, name, product, "示例群 Sample group", new Dictionary<string, string> { ["tier"] = "gold" }, lang,
-            TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"), DateTimeOffset.UtcNow);
+            TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"), DateTimeOffset.UtcNow,
+            [new { Rank = 1, Name = "@amy", Points = 120L, Sales = "¥1200.00", Recruits = 2 }],
+            [new { Rank = 1, Name = "@ben", Points = 30L, Sales = "¥2999.00", Recruits = 0 }]);
 }

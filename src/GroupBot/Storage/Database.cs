@@ -6,11 +6,24 @@ namespace GroupBot.Storage;
 public sealed class Database : IDisposable
 {
     private readonly LiteDatabase _db;
+    private readonly string? _snapshot;
 
-    public Database(string path)
+    /// <param name="readOnly">for reports: reads a copy of the file, so a running bot keeps its own</param>
+    public Database(string path, bool readOnly = false)
     {
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        if (readOnly)
+        {
+            // The bot holds the file exclusively; a snapshot copy lets a report read while it runs.
+            // LiteDB keeps recent writes in "<name>-log.db" until a checkpoint: the copy takes both.
+            var copy = Path.Combine(Path.GetTempPath(), $"groupbot-report-{Guid.NewGuid():N}.db");
+            Copy(full, copy);
+            var log = Path.ChangeExtension(full, null) + "-log" + Path.GetExtension(full);
+            if (File.Exists(log)) Copy(log, Path.ChangeExtension(copy, null) + "-log" + Path.GetExtension(copy));
+            full = copy;
+            _snapshot = copy;
+        }
         _db = new LiteDatabase(new ConnectionString { Filename = full, Connection = ConnectionType.Direct });
         // LiteDB hands dates back in local time unless told otherwise; the bot works in UTC throughout.
         _db.UtcDate = true;
@@ -74,5 +87,18 @@ public sealed class Database : IDisposable
         }
     }
 
-    public void Dispose() => _db.Dispose();
+    private static void Copy(string from, string to)
+    {
+        using var source = new FileStream(from, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var target = File.Create(to);
+        source.CopyTo(target);
+    }
+
+    public void Dispose()
+    {
+        _db.Dispose();
+        if (_snapshot is null) return;
+        File.Delete(_snapshot);
+        File.Delete(Path.ChangeExtension(_snapshot, null) + "-log" + Path.GetExtension(_snapshot));
+    }
 }

@@ -86,6 +86,9 @@ public sealed class LocalChatAdapter(TextReader input, TextWriter output, IOptio
             case EditText edit:
                 await Write($"🤖 [#{edit.MessageId} edited] {edit.Text}{Buttons(edit.MessageId, edit.Buttons)}");
                 return edit.MessageId;
+            case LeaveChat:
+                await Write("🤖 (left the group: not on the allow-list in config/groups.json)");
+                return null;
             case DeleteMessage delete:
                 await Write($"🤖 (deleted message #{delete.MessageId})");
                 return null;

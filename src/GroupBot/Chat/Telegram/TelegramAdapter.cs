@@ -143,6 +143,9 @@ public sealed class TelegramAdapter(
                 case DeleteMessage delete:
                     await client.DeleteMessage(delete.ChatId, delete.MessageId, ct);
                     return null;
+                case LeaveChat leave:
+                    await client.LeaveChat(leave.ChatId, ct);
+                    return null;
                 case AnswerButton answer:
                     await client.AnswerCallbackQuery(answer.CallbackId, answer.Text, cancellationToken: ct);
                     return null;

@@ -1,0 +1,123 @@
+using System.Globalization;
+using System.Text;
+using GroupBot.Games;
+using GroupBot.Hosting;
+using GroupBot.Storage;
+using Microsoft.Extensions.Configuration;
+
+namespace GroupBot.Community;
+
+/// <summary>
+/// `report [--days 7] [--out folder]`: every group's figures for the last days as a CSV an operator opens in a
+/// spreadsheet, plus a PNG chart of messages per day for the busiest groups. Reads a snapshot of the database,
+/// so it works while the bot runs.
+/// </summary>
+public static class ReportCli
+{
+    public const string Usage = "usage: report [--days 7] [--out <folder>]";
+
+    public static int Run(string[] args, TextWriter output, TextWriter error, string? root = null, DateTimeOffset? now = null)
+    {
+        root ??= BotHost.FindRoot();
+        var days = 7;
+        var outFolder = Path.Combine(root, "data", "reports");
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--days" when i + 1 < args.Length && int.TryParse(args[i + 1], out days) && days is >= 1 and <= 366:
+                    i++;
+                    break;
+                case "--out" when i + 1 < args.Length:
+                    outFolder = Path.GetFullPath(args[++i]);
+                    break;
+                default:
+                    error.WriteLine(Usage);
+                    return 2;
+            }
+        }
+        var config = new ConfigurationBuilder().AddJsonFile(Path.Combine(root, "config", "appsettings.json"), optional: true)
+            .AddEnvironmentVariables().Build();
+        var dbPath = config["Storage:Path"] is { Length: > 0 } p ? (Path.IsPathRooted(p) ? p : Path.Combine(root, p)) : Path.Combine(root, "data", "groupbot.db");
+        if (!File.Exists(dbPath))
+        {
+            error.WriteLine($"{dbPath}: no database yet (run the bot first)");
+            return 1;
+        }
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(config["Bot:TimeZone"] ?? "Asia/Shanghai");
+        using var db = new Database(dbPath, readOnly: true);
+        var time = now ?? DateTimeOffset.UtcNow;
+        var (csv, png) = Write(db, zone, time, days, outFolder, Path.Combine(root, "config", "groups.json"));
+        output.WriteLine(csv);
+        output.WriteLine(png);
+        return 0;
+    }
+
+    public static (string Csv, string Png) Write(Database db, TimeZoneInfo zone, DateTimeOffset now, int days, string outFolder, string? groupsFile = null)
+    {
+        var clock = new FixedClock(now);
+        var groups = new Groups(db, new StaticBotOptions(zone.Id), clock);
+        if (groupsFile is not null) groups.File.Load(groupsFile);
+        var activity = new Activity(db, clock);
+        var games = new GameStore(db, Microsoft.Extensions.Logging.Abstractions.NullLogger<GameStore>.Instance);
+        var from = activity.Today(zone).AddDays(-(days - 1));
+        var stats = activity.Days(null, from);
+        var fromUtc = TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(from, DateTimeKind.Unspecified), zone);
+
+        Directory.CreateDirectory(outFolder);
+        var stamp = TimeZoneInfo.ConvertTime(now, zone).ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+        var csvPath = Path.Combine(outFolder, $"report-{stamp}-{days}d.csv");
+        var csv = new StringBuilder("group,chat_id,tags,day,joined,left,active_members,messages,games_opened,players\n");
+        var all = groups.Active().Concat(stats.Select(s => s.ChatId).Distinct().Where(id => groups.Find(id) is null)
+            .Select(id => new Group { ChatId = id, Title = id.ToString(CultureInfo.InvariantCulture) })).ToList();
+        foreach (var group in all.OrderBy(g => g.Title, StringComparer.Ordinal))
+        {
+            var recent = games.Since(group.ChatId, fromUtc);
+            for (var day = from; day <= activity.Today(zone); day = day.AddDays(1))
+            {
+                var d = stats.FirstOrDefault(s => s.ChatId == group.ChatId && s.Day == day);
+                var opened = recent.Where(g => TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(g.CreatedUtc, DateTimeKind.Utc), zone).Date == day.Date).ToList();
+                csv.Append(Csv(group.Title)).Append(',').Append(group.ChatId).Append(',')
+                    .Append(Csv(string.Join(" ", groups.TagsOf(group).Select(t => $"{t.Key}={t.Value}")))).Append(',')
+                    .Append(day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append(',')
+                    .Append(d?.Joined ?? 0).Append(',').Append(d?.Left ?? 0).Append(',').Append(d?.Active.Count ?? 0).Append(',')
+                    .Append(d?.Messages ?? 0).Append(',').Append(opened.Count).Append(',')
+                    .Append(opened.SelectMany(g => g.Players).Select(p => p.UserId).Distinct().Count()).Append('\n');
+            }
+        }
+        // UTF-8 with a BOM so spreadsheet programs read the Chinese group names right.
+        File.WriteAllText(csvPath, csv.ToString(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+
+        var pngPath = Path.Combine(outFolder, $"report-{stamp}-{days}d.png");
+        var plot = new ScottPlot.Plot();
+        var dayList = Enumerable.Range(0, days).Select(i => from.AddDays(i)).ToList();
+        foreach (var group in stats.GroupBy(s => s.ChatId).OrderByDescending(g => g.Sum(s => s.Messages)).Take(8))
+        {
+            var ys = dayList.Select(day => (double)(group.FirstOrDefault(s => s.Day == day)?.Messages ?? 0)).ToArray();
+            var line = plot.Add.Scatter(dayList.Select(d => d.ToOADate()).ToArray(), ys);
+            // Labels in ASCII: the chart font may lack CJK glyphs; the CSV has the full names.
+            line.LegendText = groups.Find(group.Key) is { } g && g.Title.All(char.IsAscii) ? g.Title : group.Key.ToString(CultureInfo.InvariantCulture);
+        }
+        plot.Axes.DateTimeTicksBottom();
+        plot.Title($"Messages per day, last {days} days");
+        plot.YLabel("messages");
+        plot.ShowLegend();
+        plot.SavePng(pngPath, 1000, 500);
+        return (csvPath, pngPath);
+    }
+
+    private static string Csv(string value) =>
+        value.IndexOfAny([',', '"', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+
+    private sealed class StaticBotOptions(string zone) : Microsoft.Extensions.Options.IOptionsMonitor<BotOptions>
+    {
+        public BotOptions CurrentValue { get; } = new() { TimeZone = zone };
+        public BotOptions Get(string? name) => CurrentValue;
+        public IDisposable? OnChange(Action<BotOptions, string?> listener) => null;
+    }
+}
