@@ -18,6 +18,7 @@ public sealed class EventProcessor(
 {
     public async Task Process(ChatEvent evt, CancellationToken ct)
     {
+        evt = CleanText.Of(evt);
         var answered = false;
         try
         {

@@ -35,6 +35,15 @@ public sealed class OutboxItem
     public static OutboxItem From(ChatAction action, DateTime nowUtc, string? key = null)
     {
         var item = new OutboxItem { ChatId = action.ChatId, EnqueuedUtc = nowUtc, NextUtc = nowUtc, Key = key ?? Guid.NewGuid().ToString("N") };
+        action = action switch
+        {
+            // Last guard before LiteDB: a text that is not valid Unicode cannot be stored (CleanText).
+            SendText s => s with { Text = CleanText.Of(s.Text) },
+            EditText e => e with { Text = CleanText.Of(e.Text) },
+            SendPhoto p => p with { Caption = CleanText.Of(p.Caption) },
+            AnswerButton a => a with { Text = CleanText.OfNullable(a.Text) },
+            _ => action,
+        };
         switch (action)
         {
             case SendText s:
