@@ -47,6 +47,24 @@ public class LotterySplitTests
     }
 
     [Fact]
+    public void Property_any_pot_any_slots_any_seed_sums_exactly_with_every_share_at_least_one_fen()
+    {
+        var random = new Random(1234);
+        for (var i = 0; i < 5000; i++)
+        {
+            var slots = random.Next(LotteryRules.MinSlots, LotteryRules.MaxSlots + 1);
+            var pot = random.NextInt64(slots, LotteryRules.MaxPotFen + 1);
+            var seed = new byte[random.Next(1, 64)];
+            random.NextBytes(seed);
+            var shares = LotterySplit.Shares(pot, slots, seed);
+            Assert.Equal(slots, shares.Length);
+            Assert.Equal(pot, shares.Sum());
+            Assert.True(shares.Min() >= 1, $"pot {pot} slots {slots}");
+            Assert.Equal(shares, LotterySplit.Shares(pot, slots, seed)); // deterministic
+        }
+    }
+
+    [Fact]
     public void Same_seed_same_shares_other_seed_other_shares()
     {
         Assert.Equal(LotterySplit.Shares(100, 10, Seed(1)), LotterySplit.Shares(100, 10, Seed(1)));
