@@ -1,7 +1,9 @@
 using System.Text.Json;
-using GroupBot.Faq;
 
 namespace GroupBot.Hosting;
+
+/// <summary>A config file that cannot be used, with where: path:line:column or path and JSON path.</summary>
+public sealed class ConfigFileException(string message) : Exception(message);
 
 /// <summary>Reads an operator's JSON file; every problem names the file and where: path:line:column, or the JSON path.</summary>
 public sealed class JsonConfigFile(string path, JsonElement root)

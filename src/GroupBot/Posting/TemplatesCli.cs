@@ -22,7 +22,7 @@ public static class TemplatesCli
         {
             catalog.Load(Path.Combine(options.ConfigPath, "products.json"));
         }
-        catch (Faq.ConfigFileException ex)
+        catch (ConfigFileException ex)
         {
             error.WriteLine(ex.Message);
             return 1;

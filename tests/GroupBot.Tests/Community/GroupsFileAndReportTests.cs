@@ -1,3 +1,4 @@
+using GroupBot.Hosting;
 using GroupBot.Chat;
 using GroupBot.Community;
 using GroupBot.Faq;

@@ -1,3 +1,4 @@
+using GroupBot.Hosting;
 using GroupBot.Faq;
 using GroupBot.Tests.Support;
 
