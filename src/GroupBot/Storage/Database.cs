@@ -1,8 +1,9 @@
 using LiteDB;
+using LiteDB.Engine;
 
 namespace GroupBot.Storage;
 
-/// <summary>The one LiteDB file. LiteDB is thread-safe in direct mode, so one instance serves every chat.</summary>
+/// <summary>The one LiteDB file; one instance serves every chat (writes pass one gate: see SerializedWritesEngine).</summary>
 public sealed class Database : IDisposable
 {
     private readonly LiteDatabase _db;
@@ -24,7 +25,7 @@ public sealed class Database : IDisposable
             full = copy;
             _snapshot = copy;
         }
-        _db = new LiteDatabase(new ConnectionString { Filename = full, Connection = ConnectionType.Direct });
+        _db = new LiteDatabase(new SerializedWritesEngine(new LiteEngine(new EngineSettings { Filename = full })), mapper: null, disposeOnClose: true);
         // LiteDB hands dates back in local time unless told otherwise; the bot works in UTC throughout.
         _db.UtcDate = true;
         FilePath = full;
