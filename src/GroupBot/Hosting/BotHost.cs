@@ -67,6 +67,7 @@ public static class BotHost
         services.AddSingleton<IValidateOptions<BotOptions>, OptionsChecks>();
         services.AddSingleton<IValidateOptions<TelegramOptions>, OptionsChecks>();
         services.AddSingleton<IValidateOptions<StorageOptions>, OptionsChecks>();
+        services.AddSingleton<IValidateOptions<OutboxOptions>, OptionsChecks>();
         services.AddOptions<BotOptions>().BindConfiguration(BotOptions.Section)
             .PostConfigure(o => { o.TemplatesPath = InRoot(root, o.TemplatesPath); o.ConfigPath = InRoot(root, o.ConfigPath); })
             .ValidateOnStart();
@@ -88,7 +89,12 @@ public static class BotHost
             services.AddSingleton<ITelegramBotClient>(sp =>
             {
                 var o = sp.GetRequiredService<IOptions<TelegramOptions>>().Value;
-                return new TelegramBotClient(new TelegramBotClientOptions(o.BotToken!, string.IsNullOrEmpty(o.BaseUrl) ? null : o.BaseUrl));
+                // RetryThreshold 0: a 429 reaches the outbox, which pauses only that chat for retry_after. The library's
+                // own retry would hold the request (and its send slot) for the whole wait.
+                return new TelegramBotClient(new TelegramBotClientOptions(o.BotToken!, string.IsNullOrEmpty(o.BaseUrl) ? null : o.BaseUrl)
+                {
+                    RetryThreshold = 0,
+                });
             });
             services.AddSingleton<UpdateInbox>();
             services.AddSingleton<IChatAdapter, TelegramAdapter>();
@@ -102,7 +108,7 @@ public static class BotHost
         services.AddSingleton<ConfigReloader>();
         services.AddSingleton<RunOutcome>();
         services.AddSingleton<SentMessages>();
-        services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section);
+        services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<OutboxOptions>>().Value);
         services.AddSingleton<Outbox.OutboxQueue>();
         services.AddFaq();

@@ -48,7 +48,7 @@ public sealed class LocalChatOptions
 /// the key and what is expected, so an operator can fix it without reading code.
 /// </summary>
 public sealed class OptionsChecks(IConfiguration config) :
-    IValidateOptions<BotOptions>, IValidateOptions<TelegramOptions>, IValidateOptions<StorageOptions>
+    IValidateOptions<BotOptions>, IValidateOptions<TelegramOptions>, IValidateOptions<StorageOptions>, IValidateOptions<Outbox.OutboxOptions>
 {
     public static readonly string[] Languages = ["zh-CN", "en"];
 
@@ -87,6 +87,25 @@ public sealed class OptionsChecks(IConfiguration config) :
         string.IsNullOrWhiteSpace(o.Path) || o.Path.IndexOfAny(System.IO.Path.GetInvalidPathChars()) >= 0
             ? ValidateOptionsResult.Fail(Error("Storage:Path", o.Path, "a file path such as data/groupbot.db"))
             : ValidateOptionsResult.Success;
+
+    public ValidateOptionsResult Validate(string? name, Outbox.OutboxOptions o)
+    {
+        var errors = new List<string>();
+        void Positive(string key, double value)
+        {
+            if (!(value > 0 && double.IsFinite(value))) errors.Add(Error("Outbox:" + key, value, "a number above 0"));
+        }
+        Positive(nameof(o.GlobalPerSecond), o.GlobalPerSecond);
+        Positive(nameof(o.ChatPerSecond), o.ChatPerSecond);
+        Positive(nameof(o.GroupPerMinute), o.GroupPerMinute);
+        if (!(o.ChatBurst >= 1 && double.IsFinite(o.ChatBurst)))
+            errors.Add(Error("Outbox:ChatBurst", o.ChatBurst, "a number of messages, at least 1"));
+        if (o.MaxAttempts is < 1 or > 100)
+            errors.Add(Error("Outbox:MaxAttempts", o.MaxAttempts, "a number of tries from 1 to 100"));
+        if (o.MaxInFlight is < 1 or > 100)
+            errors.Add(Error("Outbox:MaxInFlight", o.MaxInFlight, "a number of requests from 1 to 100"));
+        return Result(errors);
+    }
 
     private string Error(string key, object? value, string expected) =>
         $"{SourceOf(config, key)}: {key} = '{value}' is invalid; expected {expected}";

@@ -8,9 +8,11 @@ using Microsoft.Extensions.Options;
 namespace GroupBot.Outbox;
 
 /// <summary>
-/// Every outgoing action of every feature is written here before it is sent, and a single sender drains it within
-/// Telegram's limits: one chat's items in order, chats interleaved. A crash loses nothing accepted; a keyed item
-/// (a scheduled post) is accepted once only. After sending, the message id is recorded under the item's tag.
+/// Every outgoing action of every feature is written here before it is sent, and the sender drains it within
+/// Telegram's limits: one chat's items in order (never two in flight for one chat), chats interleaved, up to
+/// MaxInFlight requests at once so a slow round trip to Telegram does not cap the rate. A crash loses nothing
+/// accepted; a keyed item (a scheduled post) is accepted once only. After sending, the message id is recorded
+/// under the item's tag.
 /// </summary>
 public sealed class OutboxQueue : BackgroundService
 {
@@ -25,6 +27,8 @@ public sealed class OutboxQueue : BackgroundService
     private readonly Lock _lock = new();
     private readonly List<OutboxItem> _pending = [];
     private readonly Dictionary<long, List<TaskCompletionSource>> _idleWaiters = [];
+    private readonly HashSet<long> _inFlight = [];
+    private readonly List<Task> _sending = [];
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _sentSinceCleanup;
 
@@ -49,7 +53,9 @@ public sealed class OutboxQueue : BackgroundService
     }
 
     /// <summary>Stores actions to send (one transaction); a keyed action already accepted is skipped. Returns how many were new.</summary>
-    public int Enqueue(IEnumerable<ChatAction> actions, Func<ChatAction, string?>? keyOf = null)
+    /// <param name="alsoRecord">the caller's own record of what was accepted, written in the same transaction (so a crash
+    /// cannot leave one without the other); called only when at least one action was new</param>
+    public int Enqueue(IEnumerable<ChatAction> actions, Func<ChatAction, string?>? keyOf = null, Action? alsoRecord = null)
     {
         var now = _time.GetUtcNow().UtcDateTime;
         var items = actions.Select(a => OutboxItem.From(a, now, keyOf?.Invoke(a))).ToList();
@@ -63,6 +69,7 @@ public sealed class OutboxQueue : BackgroundService
                 _items.Insert(item);
                 fresh.Add(item);
             }
+            if (fresh.Count > 0) alsoRecord?.Invoke();
             return fresh;
         });
         lock (_lock)
@@ -90,24 +97,52 @@ public sealed class OutboxQueue : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
-        while (!ct.IsCancellationRequested)
+        try
         {
-            var (next, wait) = PickNext();
-            if (next is null)
+            while (!ct.IsCancellationRequested)
             {
-                Task wake;
-                lock (_lock) wake = _wake.Task;
-                try
+                var (next, wait) = PickNext();
+                if (next is null)
                 {
-                    await (wait is { } w ? Task.WhenAny(wake, Task.Delay(w, _time, ct)) : wake.WaitAsync(ct));
+                    Task wake;
+                    lock (_lock) wake = _wake.Task;
+                    try
+                    {
+                        await (wait is { } w ? Task.WhenAny(wake, Task.Delay(w, _time, ct)) : wake.WaitAsync(ct));
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return;
+                    }
+                    continue;
                 }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-                continue;
+                lock (_lock) _sending.Add(SendAndRelease(next, ct));
             }
-            await Send(next, ct);
+        }
+        finally
+        {
+            // Nothing may touch the store after the host disposes it: let the sends under way finish or cancel.
+            Task[] sending;
+            lock (_lock) sending = [.. _sending];
+            await Task.WhenAll(sending);
+        }
+    }
+
+    private async Task SendAndRelease(OutboxItem item, CancellationToken ct)
+    {
+        await Task.Yield(); // the picking loop goes on while this request is under way
+        try
+        {
+            await Send(item, ct);
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                _inFlight.Remove(item.ChatId);
+                _sending.RemoveAll(t => t.IsCompleted);
+                _wake.TrySetResult();
+            }
         }
     }
 
@@ -118,8 +153,10 @@ public sealed class OutboxQueue : BackgroundService
         lock (_lock)
         {
             if (_wake.Task.IsCompleted) _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            // All slots busy: a finished send wakes the loop.
+            if (_inFlight.Count >= _options.MaxInFlight) return (null, null);
             TimeSpan? soonest = null;
-            var blocked = new HashSet<long>();
+            var blocked = new HashSet<long>(_inFlight); // a chat with a request under way waits for its answer
             foreach (var item in _pending)
             {
                 if (!blocked.Add(item.ChatId)) continue; // an earlier item of this chat goes first
@@ -129,6 +166,7 @@ public sealed class OutboxQueue : BackgroundService
                 if (wait <= TimeSpan.Zero)
                 {
                     _limiter.Take(item.ChatId, item.IsMessage, now);
+                    _inFlight.Add(item.ChatId);
                     return (item, null);
                 }
                 if (soonest is null || wait < soonest) soonest = wait;

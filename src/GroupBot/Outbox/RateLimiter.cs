@@ -75,10 +75,13 @@ public sealed class RateLimiter(OutboxOptions options)
 public sealed class OutboxOptions
 {
     public const string Section = "Outbox";
-    public double GlobalPerSecond { get; set; } = 30;
+    /// <summary>Below Telegram's ~30/s on purpose: sending at exactly its rate, network jitter alone draws 429s.</summary>
+    public double GlobalPerSecond { get; set; } = 28;
     public double ChatPerSecond { get; set; } = 1;
     public double ChatBurst { get; set; } = 3;
     public double GroupPerMinute { get; set; } = 20;
     /// <summary>Tries for a network error or 5xx before the item is given up (and logged).</summary>
     public int MaxAttempts { get; set; } = 8;
+    /// <summary>Requests under way at once (never two for one chat): with a 100 ms round trip, 1 would cap the rate at 10/s.</summary>
+    public int MaxInFlight { get; set; } = 8;
 }

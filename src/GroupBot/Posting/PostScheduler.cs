@@ -157,11 +157,9 @@ public sealed class PostScheduler : IHostedService, IDisposable
                     continue;
                 }
                 var text = _renderer.Render(schedule.Template, product, group);
-                if (_outbox.Enqueue([PostRenderer.Action(group.ChatId, text, product)], _ => key) > 0)
-                {
-                    _postLog.Insert(new PostLog { ChatId = group.ChatId, ScheduleId = schedule.Id, Utc = sendAt.UtcDateTime });
-                    queued++;
-                }
+                // The post log (what anti-flood counts) is written with the post, so a crash cannot keep one without the other.
+                var log = new PostLog { ChatId = group.ChatId, ScheduleId = schedule.Id, Utc = sendAt.UtcDateTime };
+                if (_outbox.Enqueue([PostRenderer.Action(group.ChatId, text, product)], _ => key, () => _postLog.Insert(log)) > 0) queued++;
             }
             if (product is not null && schedule.Rotates) state.Used.Add(product.Id);
             state.LastFireUtc = fire.UtcDateTime;

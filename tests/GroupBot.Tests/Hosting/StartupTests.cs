@@ -16,11 +16,20 @@ public sealed class StartupTests : IDisposable
     [InlineData("\"Language\": \"zh-CN\"", "\"Language\": \"fr\"", "Bot:Language = 'fr' is invalid; expected one of zh-CN, en")]
     [InlineData("\"PollTimeoutSeconds\": 25", "\"PollTimeoutSeconds\": 500", "Telegram:PollTimeoutSeconds = '500' is invalid; expected seconds from 0 to 50")]
     [InlineData("\"BaseUrl\": \"\"", "\"BaseUrl\": \"ftp://x\"", "Telegram:BaseUrl = 'ftp://x' is invalid")]
+    [InlineData("\"MaxAttempts\": 8", "\"MaxAttempts\": 0", "Outbox:MaxAttempts = '0' is invalid; expected a number of tries from 1 to 100")]
+    [InlineData("\"MaxInFlight\": 8", "\"MaxInFlight\": 0", "Outbox:MaxInFlight = '0' is invalid; expected a number of requests from 1 to 100")]
     public async Task A_bad_value_in_appsettings_stops_start_up_naming_file_key_and_expectation(string good, string bad, string expected)
     {
         File.WriteAllText(AppSettings, File.ReadAllText(AppSettings).Replace(good, bad));
         var message = await StartFailure();
         Assert.Contains(AppSettings + ": " + expected, message);
+    }
+
+    [Fact]
+    public async Task A_rate_limit_of_zero_stops_start_up_instead_of_stalling_the_sender()
+    {
+        var message = await StartFailure(("Outbox:GlobalPerSecond", "0"));
+        Assert.Contains("Outbox:GlobalPerSecond = '0' is invalid; expected a number above 0", message);
     }
 
     [Fact]

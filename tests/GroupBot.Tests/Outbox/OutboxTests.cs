@@ -115,6 +115,64 @@ public sealed class OutboxQueueTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Slow_requests_to_different_chats_overlap_but_one_chats_never_do()
+    {
+        _outbox = new OutboxQueue(_db, _chat, new SentMessages(_db), _time,
+            Options.Create(new OutboxOptions { ChatBurst = 100, ChatPerSecond = 100, GroupPerMinute = 1000, GlobalPerSecond = 1000, MaxInFlight = 3 }),
+            NullLogger<OutboxQueue>.Instance);
+        _chat.Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _outbox.StartAsync(CancellationToken.None);
+        _outbox.Enqueue([new SendText(-1, "1a"), new SendText(-1, "1b"), new SendText(-1, "1c"), new SendText(-2, "2a"), new SendText(-3, "3a"), new SendText(-4, "4a")]);
+
+        // Three slots: chat -1's first item and two other chats; -1's next item waits for its answer.
+        await WaitUntil(() => _chat.UnderWay == 3);
+        await Task.Delay(20);
+        Assert.Equal(["1a", "2a", "3a"], _chat.Started.Select(a => ((SendText)a).Text).Order()); // requests to different chats race
+
+        _chat.Hold.SetResult();
+        await WaitUntil(() => _chat.Sent.Count == 6);
+        Assert.Equal(3, _chat.MostUnderWay);
+        var texts = _chat.Sent.Select(a => ((SendText)a).Text).ToList();
+        Assert.Equal(["1a", "1b", "1c"], texts.Where(t => t.StartsWith('1')));
+        Assert.Equal(_chat.Started.Count, _chat.Sent.Count); // each sent once
+        await _outbox.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public void The_callers_record_is_written_in_the_same_transaction_as_the_items()
+    {
+        var log = _db.Collection<LiteDB.BsonDocument>("caller_log");
+        Assert.ThrowsAny<Exception>(() => _outbox.Enqueue([new SendText(-1, "a")], _ => "k1", () =>
+        {
+            log.Insert(new LiteDB.BsonDocument { ["n"] = 1 });
+            throw new IOException("disk full");
+        }));
+        Assert.False(_outbox.Contains("k1")); // neither the item nor the record survived
+        Assert.Equal(0, log.Count());
+
+        Assert.Equal(1, _outbox.Enqueue([new SendText(-1, "a")], _ => "k1", () => log.Insert(new LiteDB.BsonDocument { ["n"] = 2 })));
+        Assert.Equal(0, _outbox.Enqueue([new SendText(-1, "a")], _ => "k1", () => log.Insert(new LiteDB.BsonDocument { ["n"] = 3 })));
+        Assert.Equal([2], log.FindAll().Select(d => d["n"].AsInt32));
+    }
+
+    [Fact]
+    public async Task Stopping_waits_for_the_requests_under_way_and_keeps_unsent_items()
+    {
+        _chat.Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _outbox.StartAsync(CancellationToken.None);
+        _outbox.Enqueue([new SendText(-1, "a"), new SendText(-2, "b")]);
+        await WaitUntil(() => _chat.UnderWay == 2);
+        var stop = _outbox.StopAsync(CancellationToken.None);
+        await Task.Delay(20);
+        Assert.False(stop.IsCompleted); // the store must outlive the requests that write their outcome to it
+        _chat.Hold.SetResult();
+        await stop;
+        Assert.Equal(0, _chat.UnderWay);
+        Assert.Equal(2, _chat.Sent.Count);
+        Assert.Equal(0, NewOutbox().PendingCount);
+    }
+
+    [Fact]
     public async Task Server_errors_are_retried_with_backoff_and_a_bad_request_is_given_up()
     {
         _chat.Failures.Enqueue(new ChatApiException(502, "Bad Gateway", transient: true));
@@ -218,13 +276,34 @@ public sealed class OutboxQueueTests : IAsyncDisposable
         public Task ConnectAsync(CancellationToken ct) => Task.CompletedTask;
         public Task RunAsync(Func<ChatEvent, Task> onEvent, CancellationToken ct) => Task.CompletedTask;
 
-        public Task<int?> PerformAsync(ChatAction action, CancellationToken ct)
+        /// <summary>When set, every request waits for it, as a request to a slow server would.</summary>
+        public TaskCompletionSource? Hold { get; set; }
+        public List<ChatAction> Started { get; } = [];
+        public int UnderWay { get; private set; }
+        public int MostUnderWay { get; private set; }
+
+        public async Task<int?> PerformAsync(ChatAction action, CancellationToken ct)
         {
+            Task hold;
             lock (this)
             {
-                if (Failures.TryDequeue(out var failure)) throw failure;
-                Sent.Add(action);
-                return Task.FromResult<int?>(++LastId);
+                Started.Add(action);
+                MostUnderWay = Math.Max(MostUnderWay, ++UnderWay);
+                hold = Hold?.Task ?? Task.CompletedTask;
+            }
+            try
+            {
+                await hold;
+                lock (this)
+                {
+                    if (Failures.TryDequeue(out var failure)) throw failure;
+                    Sent.Add(action);
+                    return ++LastId;
+                }
+            }
+            finally
+            {
+                lock (this) UnderWay--;
             }
         }
 
