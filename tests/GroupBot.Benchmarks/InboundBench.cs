@@ -1,0 +1,328 @@
+using System.Diagnostics;
+using System.Text;
+using GroupBot.Community;
+using GroupBot.Faq;
+using GroupBot.Outbox;
+using GroupBot.Storage;
+using LiteDB;
+using Microsoft.Extensions.Hosting;
+
+namespace GroupBot.Benchmarks;
+
+/// <summary>
+/// `inbound`: updates end to end on the real pipeline (getUpdates → inbox → per-chat queue → router → LiteDB →
+/// Scriban → outbox → sendMessage) against a seeded store. A burst run measures throughput and latency; paced runs
+/// measure latency at fixed input rates. Telegram's limits are off on both sides so the bot itself is measured.
+/// </summary>
+public static class InboundBench
+{
+    private const long FirstChat = -1_002_000_000_000;
+    private const long FirstUser = 10_000_000;
+
+    /// <summary>What distributors ask: keys, aliases, loose questions, and a few that match nothing.</summary>
+    private static readonly string[] Questions =
+    [
+        "发货", "物流", "什么时候发货", "包邮吗", "运费怎么算", "改地址", "取消订单", "退货", "七天无理由", "破损怎么办", "漏发",
+        "佣金怎么算", "什么时候结算", "提现", "多久到账", "金牌", "怎么升级", "积分", "积分兑换", "排行榜", "邀请链接", "拉人",
+        "文案", "产品图", "怎么卖", "红包", "手气最差", "猜价格", "shipping", "returns", "营业时间", "火星快递", "区块链",
+    ];
+
+    public static async Task<int> RunAsync(Options o)
+    {
+        var updates = o.Int("updates", 20_000);
+        var groupCount = o.Int("groups", 10_000);
+        var memberCount = o.Int("members", 100_000);
+        var gameChats = o.Int("game-chats", 200, 1, groupCount);
+        var joinShare = o.Number("join-share", 0.3);
+        var pacedRates = o.Text("paced-rate", "1000,100").Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Select(r => int.TryParse(r, out var v) && v > 0 ? v : throw new OptionException("--paced-rate takes rates like 1000,100")).ToList();
+        var pacedSeconds = o.Int("paced-seconds", 10, 1, 600);
+        var maxSeconds = o.Int("max-seconds", 300);
+        var keep = o.Flag("keep");
+        o.CheckAllUsed();
+
+        var result = new StringBuilder();
+        var dir = BenchHost.PrepareFolder("inbound");
+        var dbPath = Path.Combine(dir, "data", "bot.db");
+        using var memory = new Measure.MemorySampler();
+        using var liteDbFailure = new FirstLiteDbFailure();
+
+        // 1. Seed the store before the bot opens it (LiteDB direct mode holds the file exclusively).
+        var seedStart = Stopwatch.GetTimestamp();
+        using (var db = new Database(dbPath))
+        {
+            var groups = db.Collection<Group>("groups");
+            groups.EnsureIndex(g => g.ChatId, unique: true);
+            groups.InsertBulk(Enumerable.Range(0, groupCount).Select(i => new Group
+            {
+                ChatId = FirstChat - i, Title = Title(FirstChat - i), Kind = "Supergroup", FirstSeenUtc = DateTime.UtcNow,
+            }));
+            var members = db.Collection<Member>("members");
+            members.InsertBulk(Enumerable.Range(0, memberCount).Select(i => new Member
+            {
+                UserId = FirstUser + i, Name = UserName(FirstUser + i), Username = "u" + (FirstUser + i), FirstSeenUtc = DateTime.UtcNow,
+            }));
+            members.EnsureIndex(m => m.Username);
+            members.EnsureIndex(m => m.InvitedBy);
+            // A tenth of the groups have an answer of their own (it overrides or adds to the global ones there).
+            var faq = new FaqStore(db, TimeProvider.System);
+            for (var i = 0; i < groupCount; i += 10) faq.Put(FirstChat - i, "营业时间", $"本群客服时间：每天 9:00–21:00（群 {i}）", LoadPeer.OwnerId);
+        }
+        var seedSeconds = Measure.Seconds(seedStart, Stopwatch.GetTimestamp());
+
+        await using var peer = await LoadPeer.StartAsync(BenchHost.Token, limits: null);
+        var host = await BenchHost.StartAsync(dir, peer, new Dictionary<string, string?>
+        {
+            ["Outbox:GlobalPerSecond"] = "1000000",
+            ["Outbox:ChatPerSecond"] = "1000000",
+            ["Outbox:ChatBurst"] = "1000000",
+            ["Outbox:GroupPerMinute"] = "1000000",
+        });
+        var stopping = host.Get<IHostApplicationLifetime>().ApplicationStopping;
+        var exit = 1;
+        var phases = new List<string>();
+        var ok = true;
+        try
+        {
+            var outbox = host.Get<OutboxQueue>();
+
+            // 2. Open a group buy in the game chats (the owner is an admin: the peer's getChatAdministrators says so).
+            var games = Enumerable.Range(0, gameChats).Select(i => FirstChat - i * (groupCount / gameChats)).ToList();
+            foreach (var chat in games)
+                peer.EnqueueMessage(chat, Title(chat), LoadPeer.OwnerId, "Owner", "/groupbuy 69 3:65,5:61,10:55 有机栗仁 deadline=1d");
+            var setup = Stopwatch.StartNew();
+            while (setup.Elapsed < TimeSpan.FromSeconds(120) && !stopping.IsCancellationRequested
+                   && (peer.AcceptedCount < gameChats || outbox.PendingCount > 0 || peer.UnconfirmedUpdates > 0))
+                await Task.Delay(100);
+            var opened = peer.Accepted().Select(m => m.ChatId).Distinct().Count();
+            if (opened < gameChats) throw new InvalidOperationException($"only {opened} of {gameChats} group buys opened");
+
+            var rng = new Random(42);
+            var chats = Enumerable.Range(0, groupCount).Select(i => FirstChat - i).ToArray();
+            (long Chat, int Message) Next()
+            {
+                var join = rng.NextDouble() < joinShare;
+                var chat = join ? games[rng.Next(games.Count)] : chats[rng.Next(chats.Length)];
+                var user = FirstUser + rng.Next(memberCount);
+                var text = join ? "/join" : "/faq " + Questions[rng.Next(Questions.Length)];
+                return (chat, peer.EnqueueMessage(chat, Title(chat), user, UserName(user), text));
+            }
+
+            // 3. Burst: every update queued at once; the bot takes them as fast as it can.
+            peer.ResetStats();
+            var burst = new List<(long Chat, int Message)>(updates);
+            for (var i = 0; i < updates; i++) burst.Add(Next());
+            var (burstDone, burstPeak) = await WaitForReplies(peer, outbox, burst.Count, TimeSpan.FromSeconds(maxSeconds), stopping);
+            var b = Analyse(peer, burst);
+            ok &= burstDone && b.Good;
+            phases.Add($"burst: {burst.Count} updates queued at once → {b.Replies} replies in {b.Seconds:0.0} s = {b.Replies / b.Seconds:0} updates/s"
+                + (burstDone ? "" : stopping.IsCancellationRequested ? " (THE BOT STOPPED)" : $" (INCOMPLETE at the {maxSeconds} s bound)"));
+            phases.Add($"  latency served→reply: p50 {b.P50:0} ms, p99 {b.P99:0} ms, max {b.Max:0} ms (all queued at once: latency is mostly waiting in the backlog)");
+            phases.Add($"  replies over time: the first 10% by {b.TenthAt:0.0} s, half by {b.HalfAt:0.0} s; replies waiting in the outbox peaked at {burstPeak}");
+            phases.Add($"  per-chat order: {(b.OutOfOrder == 0 ? "kept" : $"{b.OutOfOrder} replies OUT OF ORDER")} over {b.Chats} chats; missing {b.Missing}, duplicate/unexpected {b.Extra}; "
+                + $"group-buy edits {peer.Accepted().Count(m => m.Method == "editmessagetext")}; getChatAdministrators calls {peer.AdminCalls}");
+
+            // 4. Paced: a steady input rate, for latency at a given load.
+            foreach (var rate in pacedRates)
+            {
+                if (stopping.IsCancellationRequested) break;
+                peer.ResetStats();
+                var paced = new List<(long Chat, int Message)>(rate * pacedSeconds);
+                var feed = Stopwatch.StartNew();
+                while (paced.Count < rate * pacedSeconds && feed.Elapsed < TimeSpan.FromSeconds(pacedSeconds + 30))
+                {
+                    var due = Math.Min(rate * pacedSeconds, (int)(feed.Elapsed.TotalSeconds * rate));
+                    while (paced.Count < due) paced.Add(Next());
+                    await Task.Delay(2);
+                }
+                var fedIn = feed.Elapsed.TotalSeconds;
+                var backlog = paced.Count - peer.Replies;
+                var (pacedDone, pacedPeak) = await WaitForReplies(peer, outbox, paced.Count, TimeSpan.FromSeconds(maxSeconds), stopping);
+                var p = Analyse(peer, paced);
+                ok &= pacedDone && p.Good;
+                phases.Add($"paced {rate}/s: {paced.Count} updates fed in {fedIn:0.0} s ({backlog} unanswered when feeding ended) → all answered {p.Seconds:0.0} s after the first was served"
+                    + (pacedDone ? "" : stopping.IsCancellationRequested ? " (THE BOT STOPPED)" : $" (INCOMPLETE at the {maxSeconds} s bound)"));
+                phases.Add($"  latency served→reply: p50 {p.P50:0.0} ms, p90 {p.P90:0.0} ms, p99 {p.P99:0.0} ms, max {p.Max:0} ms; order {(p.OutOfOrder == 0 ? "kept" : $"{p.OutOfOrder} OUT OF ORDER")}; missing {p.Missing}; outbox peak {pacedPeak}");
+            }
+        }
+        catch (InvalidOperationException ex)
+        {
+            ok = false;
+            phases.Add("setup failed: " + ex.Message);
+        }
+        finally
+        {
+            var stopped = stopping.IsCancellationRequested;
+            var firstError = FirstLogError(host);
+            await host.DisposeAsync();
+            var probe = ProbeDatabase(dbPath);
+            ok &= !stopped && probe is null;
+            exit = ok ? 0 : 1;
+            result.AppendLine($"== GroupBot inbound benchmark ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}, Release) ==");
+            result.AppendLine($"store: {groupCount} groups, {memberCount} members, {groupCount / 10} group-own FAQ answers + config/faq.json (seeded in {seedSeconds:0.0} s); {gameChats} chats with an open group buy");
+            result.AppendLine("limits: OFF for this run — the peer enforces none and Outbox:* are set to 1,000,000 — so the bot's own speed is measured");
+            result.AppendLine($"mix: {1 - joinShare:P0} /faq <words> over all {groupCount} chats, {joinShare:P0} /join in the game chats; users drawn from {memberCount} members");
+            foreach (var line in phases) result.AppendLine(line);
+            result.AppendLine($"memory: peak working set {Measure.Mb(memory.PeakWorkingSet)}, peak managed heap {Measure.Mb(memory.PeakManagedHeap)} (one process: bot + load peer + benchmark)");
+            if (stopped) result.AppendLine($"THE BOT STOPPED during the run; first error in its log: {firstError}");
+            else if (firstError is not null) result.AppendLine($"errors in the bot's log; the first: {firstError}");
+            if (liteDbFailure.Text is { } failure) result.AppendLine($"first LiteDB exception in the process: {failure}");
+            result.AppendLine(probe is null ? "database after the run: reopens, reads every collection and takes new writes" : $"database after the run: BROKEN — {probe}");
+            result.AppendLine($"verdict: {(ok ? "PASS" : "FAIL")} (criteria: every update answered exactly once, each chat in order, the bot still running, the database intact)");
+            if (!keep) BroadcastBench.TryDelete(dir);
+        }
+        Console.Write(result.ToString());
+        if (keep) Console.WriteLine($"(kept {dir})");
+        return exit;
+    }
+
+    private static string Title(long chat) => $"分销群{FirstChat - chat}";
+
+    private static string UserName(long user) => $"用户{user - FirstUser}";
+
+    /// <summary>Until the peer has a reply per update, or the bot stopped, or nothing moved for 30 s, or the bound.</summary>
+    private static async Task<(bool Done, int PeakOutbox)> WaitForReplies(LoadPeer peer, OutboxQueue outbox, int expected, TimeSpan bound, CancellationToken stopping)
+    {
+        var run = Stopwatch.StartNew();
+        var lastProgress = Stopwatch.StartNew();
+        var lastReport = Stopwatch.StartNew();
+        long seen = 0;
+        var peakOutbox = 0;
+        var taken = peer.UnconfirmedUpdates;
+        while (peer.Replies < expected && run.Elapsed < bound && lastProgress.Elapsed < TimeSpan.FromSeconds(30) && !stopping.IsCancellationRequested)
+        {
+            await Task.Delay(20);
+            var now = peer.Replies;
+            var left = peer.UnconfirmedUpdates;
+            peakOutbox = Math.Max(peakOutbox, outbox.PendingCount);
+            if (now != seen || left != taken) (seen, taken, lastProgress) = (now, left, Stopwatch.StartNew());
+            if (lastReport.Elapsed > TimeSpan.FromSeconds(10))
+            {
+                lastReport.Restart();
+                Console.Error.WriteLine($"  {run.Elapsed.TotalSeconds,5:0} s: {now} of {expected} replies; {left} updates not yet taken by the bot; {outbox.PendingCount} replies waiting in the outbox; " +
+                    $"thread pool {ThreadPool.ThreadCount} threads");
+            }
+        }
+        return (peer.Replies >= expected, peakOutbox);
+    }
+
+    private sealed record Analysis(int Replies, double Seconds, double P50, double P90, double P99, double Max, double TenthAt, double HalfAt,
+        int OutOfOrder, int Chats, int Missing, int Extra)
+    {
+        public bool Good => OutOfOrder == 0 && Missing == 0 && Extra == 0;
+    }
+
+    private static Analysis Analyse(LoadPeer peer, List<(long Chat, int Message)> sent)
+    {
+        var replies = peer.Accepted().Where(m => m.Method == "sendmessage" && m.ReplyTo is not null).ToList();
+        var expected = sent.ToHashSet();
+        var latencies = new List<double>(replies.Count);
+        var arrivals = new List<long>(replies.Count);
+        var seen = new HashSet<(long, int)>();
+        long first = long.MaxValue, last = 0;
+        var extra = 0;
+        foreach (var r in replies)
+        {
+            var key = (r.ChatId, r.ReplyTo!.Value);
+            if (!expected.Contains(key) || !seen.Add(key))
+            {
+                extra++;
+                continue;
+            }
+            arrivals.Add(r.At);
+            if (peer.ServedAt(r.ChatId, r.ReplyTo.Value) is not { } served) continue;
+            first = Math.Min(first, served);
+            last = Math.Max(last, r.At);
+            latencies.Add(Measure.Ms(served, r.At));
+        }
+        latencies.Sort();
+        arrivals.Sort();
+        double At(double share) => arrivals.Count == 0 ? double.NaN : Measure.Seconds(first, arrivals[Math.Min(arrivals.Count - 1, (int)(share * arrivals.Count))]);
+        // Message ids grow in the order updates were queued, so a chat's replies must answer growing ids.
+        var outOfOrder = 0;
+        foreach (var chat in replies.Where(r => expected.Contains((r.ChatId, r.ReplyTo!.Value))).GroupBy(r => r.ChatId))
+        {
+            var previous = 0;
+            foreach (var r in chat)
+            {
+                if (r.ReplyTo!.Value < previous) outOfOrder++;
+                previous = Math.Max(previous, r.ReplyTo.Value);
+            }
+        }
+        return new Analysis(seen.Count, last > first ? Measure.Seconds(first, last) : double.NaN,
+            Measure.Percentile(latencies, 50), Measure.Percentile(latencies, 90), Measure.Percentile(latencies, 99),
+            latencies.Count > 0 ? latencies[^1] : double.NaN, At(0.1), At(0.5), outOfOrder, replies.Select(r => r.ChatId).Distinct().Count(),
+            expected.Count - seen.Count, extra);
+    }
+
+    /// <summary>The first [ERR] or [FTL] line of the bot's log, with the exception's first line when there is one.</summary>
+    private static string? FirstLogError(BenchHost host)
+    {
+        if (!Directory.Exists(host.LogFolder)) return null;
+        foreach (var f in Directory.GetFiles(host.LogFolder).Order())
+        {
+            using var stream = new FileStream(f, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var reader = new StreamReader(stream);
+            while (reader.ReadLine() is { } line)
+            {
+                var at = line.IndexOf("[ERR]", StringComparison.Ordinal) is >= 0 and var e ? e : line.IndexOf("[FTL]", StringComparison.Ordinal);
+                if (at < 0) continue;
+                var next = reader.ReadLine();
+                var text = line[(at + 5)..].Trim();
+                return next is not null && !next.StartsWith("20", StringComparison.Ordinal) ? $"{text} — {next.Trim()}" : text;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// The first LiteDB exception thrown anywhere in the process, with the stack where it was thrown: the bot's own
+    /// log shows only what came after (Database.InTransaction's Rollback throws again and hides the original).
+    /// </summary>
+    private sealed class FirstLiteDbFailure : IDisposable
+    {
+        private string? _first;
+
+        public FirstLiteDbFailure() => AppDomain.CurrentDomain.FirstChanceException += OnException;
+
+        public string? Text => Volatile.Read(ref _first);
+
+        private void OnException(object? sender, System.Runtime.ExceptionServices.FirstChanceExceptionEventArgs e)
+        {
+            if (_first is not null || e.Exception is not LiteException && !e.Exception.Message.Contains("LiteDB", StringComparison.Ordinal)) return;
+            var frames = new StackTrace(1, false).GetFrames()
+                .Select(f => f.GetMethod())
+                .Where(m => m?.DeclaringType?.Namespace is { } ns && (ns.StartsWith("LiteDB", StringComparison.Ordinal) || ns.StartsWith("GroupBot.", StringComparison.Ordinal)) &&
+                            !ns.StartsWith("GroupBot.Benchmarks", StringComparison.Ordinal))
+                .Select(m => $"{Outer(m!.DeclaringType!).Name}.{m.Name}")
+                .Where(n => !n.Contains('<') && !n.Contains("MoveNext", StringComparison.Ordinal))
+                .Distinct()
+                .Take(12);
+            Interlocked.CompareExchange(ref _first, $"{e.Exception.GetType().Name}: {e.Exception.Message}\n    thrown at " + string.Join(" ← ", frames), null);
+        }
+
+        private static Type Outer(Type t) => t.DeclaringType is { } d && t.Name.StartsWith('<') ? Outer(d) : t;
+
+        public void Dispose() => AppDomain.CurrentDomain.FirstChanceException -= OnException;
+    }
+
+    /// <summary>Null when the file reopens, every collection reads and new writes go in; else what failed.</summary>
+    private static string? ProbeDatabase(string path)
+    {
+        try
+        {
+            using var db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct });
+            foreach (var name in db.GetCollectionNames()) _ = db.GetCollection(name).FindAll().Count();
+            // New pages come off the free list: this is where a corrupted list shows.
+            var probe = db.GetCollection("bench_probe");
+            for (var i = 0; i < 300; i++) probe.Insert(new BsonDocument { ["n"] = i, ["pad"] = new string('x', 2000) });
+            probe.DeleteAll();
+            db.DropCollection("bench_probe");
+            return null;
+        }
+        catch (Exception ex)
+        {
+            return $"{ex.GetType().Name}: {ex.Message}";
+        }
+    }
+}
