@@ -9,6 +9,8 @@ namespace GroupBot.Storage;
 /// header page's free-page list when one of them frees pages (a delete): the file is then corrupt ("empty page must
 /// be defined as empty type") and every later write fails (LiteDB issues #2503 and #2825, fixed after 5.0.20).
 /// Reads stay concurrent. The gate is a Monitor because LiteDB binds an explicit transaction to its thread too.
+/// Do not write while iterating a lazy query: LiteDB would hold that collection's lock until the iteration ends,
+/// outside the gate, and two such threads could wait on each other.
 /// </summary>
 public sealed class SerializedWritesEngine(ILiteEngine inner) : ILiteEngine
 {
