@@ -62,7 +62,10 @@ public static class BotHost
         config.AddInMemoryCollection(logging);
 
         var services = builder.Services;
-        services.AddSerilog((_, lc) => lc.ReadFrom.Configuration(config), preserveStaticLogger: true);
+        // A start-up failure the operator must fix is printed once as one clear line (RunAsync), not as the
+        // host's "Hosting failed to start" with a stack trace; real bugs keep their trace.
+        services.AddSerilog((_, lc) => lc.ReadFrom.Configuration(config)
+            .Filter.ByExcluding(e => e.Exception is { } ex && IsHostLog(e) && Describe(ex, config) is not null), preserveStaticLogger: true);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IValidateOptions<BotOptions>, OptionsChecks>();
         services.AddSingleton<IValidateOptions<TelegramOptions>, OptionsChecks>();
@@ -73,7 +76,9 @@ public static class BotHost
         services.AddOptions<TelegramOptions>().BindConfiguration(TelegramOptions.Section).ValidateOnStart();
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section)
             .PostConfigure(o => o.Path = InRoot(root, o.Path)).ValidateOnStart();
-        services.AddOptions<LocalChatOptions>().BindConfiguration(LocalChatOptions.Section);
+        services.AddOptions<LocalChatOptions>().BindConfiguration(LocalChatOptions.Section)
+            .Check("LocalChat:GroupTitle", o => o.GroupTitle, o => !string.IsNullOrWhiteSpace(o.GroupTitle), "a group title such as 演示群")
+            .ValidateOnStart();
 
         services.AddSingleton(sp => new Database(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Path));
         services.AddSingleton(sp => new TemplateStore(sp.GetRequiredService<IOptions<BotOptions>>().Value.TemplatesPath,
@@ -102,7 +107,13 @@ public static class BotHost
         services.AddSingleton<ConfigReloader>();
         services.AddSingleton<RunOutcome>();
         services.AddSingleton<SentMessages>();
-        services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section);
+        services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section)
+            .Check("Outbox:GlobalPerSecond", o => o.GlobalPerSecond, o => o.GlobalPerSecond > 0, "messages a second, more than 0 (Telegram allows about 30)")
+            .Check("Outbox:ChatPerSecond", o => o.ChatPerSecond, o => o.ChatPerSecond > 0, "messages a second in one chat, more than 0 (Telegram allows about 1)")
+            .Check("Outbox:ChatBurst", o => o.ChatBurst, o => o.ChatBurst >= 1, "messages one chat may get at once, at least 1")
+            .Check("Outbox:GroupPerMinute", o => o.GroupPerMinute, o => o.GroupPerMinute > 0, "messages a minute in one group, more than 0 (Telegram allows about 20)")
+            .Check("Outbox:MaxAttempts", o => o.MaxAttempts, o => o.MaxAttempts is >= 1 and <= 100, "tries from 1 to 100")
+            .ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<OutboxOptions>>().Value);
         services.AddSingleton<Outbox.OutboxQueue>();
         services.AddFaq();
@@ -147,7 +158,7 @@ public static class BotHost
             {
                 await host.StartAsync();
             }
-            catch (Exception ex) when (Describe(ex) is { } message)
+            catch (Exception ex) when (Describe(ex, host.Services.GetRequiredService<IConfiguration>()) is { } message)
             {
                 return Fail(message);
             }
@@ -158,16 +169,19 @@ public static class BotHost
     }
 
     /// <summary>The operator-facing message for a start-up failure, or null for a bug (left to crash loudly).</summary>
-    public static string? Describe(Exception ex) => ex switch
+    public static string? Describe(Exception ex, IConfiguration config) => ex switch
     {
         OptionsValidationException o => string.Join(Environment.NewLine, o.Failures),
         StartupException or ConfigFileException => ex.Message,
-        InvalidOperationException when ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal) =>
-            ex.Message + (ex.InnerException is { } inner ? " " + inner.Message : ""),
+        InvalidOperationException when OptionsChecks.ConversionError(config, ex) is { } message => message,
         LiteDB.LiteException or IOException or UnauthorizedAccessException => "storage: " + ex.Message,
-        AggregateException { InnerExceptions.Count: 1 } agg => Describe(agg.InnerExceptions[0]),
+        AggregateException { InnerExceptions.Count: 1 } agg => Describe(agg.InnerExceptions[0], config),
         _ => null,
     };
+
+    private static bool IsHostLog(Serilog.Events.LogEvent e) =>
+        e.Properties.TryGetValue("SourceContext", out var source)
+        && source is Serilog.Events.ScalarValue { Value: "Microsoft.Extensions.Hosting.Internal.Host" };
 
     private static int Fail(string message)
     {
