@@ -93,7 +93,13 @@ public static class BotHost
             services.AddSingleton<ITelegramBotClient>(sp =>
             {
                 var o = sp.GetRequiredService<IOptions<TelegramOptions>>().Value;
-                return new TelegramBotClient(new TelegramBotClientOptions(o.BotToken!, string.IsNullOrEmpty(o.BaseUrl) ? null : o.BaseUrl));
+                // No retries inside the client: on its own it would sleep out a 429 in the middle of a call, holding up
+                // every chat behind it; the outbox waits retry_after for that chat only, and the adapter retries the rest.
+                return new TelegramBotClient(new TelegramBotClientOptions(o.BotToken!, string.IsNullOrEmpty(o.BaseUrl) ? null : o.BaseUrl)
+                {
+                    RetryThreshold = 0,
+                    RetryCount = 0,
+                });
             });
             services.AddSingleton<UpdateInbox>();
             services.AddSingleton<IChatAdapter, TelegramAdapter>();

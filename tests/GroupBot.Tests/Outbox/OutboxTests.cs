@@ -178,6 +178,49 @@ public sealed class OutboxQueueTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Stopping_lets_a_send_under_way_finish_so_a_restart_does_not_send_it_again()
+    {
+        _chat.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _outbox.StartAsync(CancellationToken.None);
+        _outbox.Enqueue([new SendText(-1, "post")], _ => "post:daily:1:-1");
+        await _chat.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var stopping = _outbox.StopAsync(CancellationToken.None); // the bot stops while the request is on the wire
+        await Task.Delay(20);
+        Assert.False(stopping.IsCompleted);
+        _chat.Gate.SetResult(); // Telegram answers
+        await stopping.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(["post"], _chat.Sent.Select(a => ((SendText)a).Text));
+
+        _outbox.Dispose();
+        _chat.Gate = null;
+        _outbox = NewOutbox();
+        await _outbox.StartAsync(CancellationToken.None);
+        await Settle();
+        Assert.Single(_chat.Sent); // recorded as sent: not sent again
+    }
+
+    [Fact]
+    public async Task A_send_that_hangs_past_the_grace_is_cut_at_stop_and_kept_for_the_restart()
+    {
+        _chat.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _outbox.StartAsync(CancellationToken.None);
+        _outbox.Enqueue([new SendText(-1, "post")]);
+        await _chat.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var stopping = _outbox.StopAsync(CancellationToken.None);
+        await Task.Delay(20);
+        _time.Advance(OutboxQueue.StopGrace);
+        await stopping.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Empty(_chat.Sent);
+
+        _outbox.Dispose();
+        _chat.Gate = null;
+        _outbox = NewOutbox();
+        await _outbox.StartAsync(CancellationToken.None);
+        await Settle();
+        Assert.Equal(["post"], _chat.Sent.Select(a => ((SendText)a).Text)); // nothing accepted is lost
+    }
+
+    [Fact]
     public async Task Tagged_messages_have_their_id_recorded()
     {
         await _outbox.StartAsync(CancellationToken.None);
@@ -218,13 +261,20 @@ public sealed class OutboxQueueTests : IAsyncDisposable
         public Task ConnectAsync(CancellationToken ct) => Task.CompletedTask;
         public Task RunAsync(Func<ChatEvent, Task> onEvent, CancellationToken ct) => Task.CompletedTask;
 
-        public Task<int?> PerformAsync(ChatAction action, CancellationToken ct)
+        /// <summary>When set, a send waits for it (as a slow network would), honouring its cancellation token.</summary>
+        public TaskCompletionSource? Gate { get; set; }
+
+        public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async Task<int?> PerformAsync(ChatAction action, CancellationToken ct)
         {
+            Started.TrySetResult();
+            if (Gate is { } gate) await gate.Task.WaitAsync(ct);
             lock (this)
             {
                 if (Failures.TryDequeue(out var failure)) throw failure;
                 Sent.Add(action);
-                return Task.FromResult<int?>(++LastId);
+                return ++LastId;
             }
         }
 
