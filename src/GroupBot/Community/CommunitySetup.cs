@@ -1,3 +1,4 @@
+using GroupBot.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GroupBot.Community;
@@ -7,10 +8,15 @@ public static class CommunitySetup
     public static IServiceCollection AddCommunity(this IServiceCollection services)
     {
         services.AddOptions<CommunityOptions>().BindConfiguration(CommunityOptions.Section)
-            .Validate(o => o.EffectiveLevels.All(l => l.Name.Length > 0) && o.EffectiveLevels.Select(l => l.Name).Distinct().Count() == o.EffectiveLevels.Count,
-                "Community:Levels must have distinct, non-empty names")
-            .Validate(o => o.RankBy is "points" or "sales" or "recruits", "Community:RankBy must be points, sales or recruits")
-            .Validate(o => o.WelcomeDelaySeconds is >= 0 and <= 600, "Community:WelcomeDelaySeconds must be 0 to 600")
+            .Check("Community:Levels", o => string.Join(",", o.EffectiveLevels.Select(l => l.Name)),
+                o => o.EffectiveLevels.All(l => l.Name.Length > 0) && o.EffectiveLevels.Select(l => l.Name).Distinct().Count() == o.EffectiveLevels.Count,
+                "levels with distinct, non-empty names")
+            .Check("Community:RankBy", o => o.RankBy, o => o.RankBy is "points" or "sales" or "recruits", "points, sales or recruits")
+            .Check("Community:WelcomePoints", o => o.WelcomePoints, o => o.WelcomePoints is >= 0 and <= 1_000_000, "points from 0 to 1000000")
+            .Check("Community:GameWinPoints", o => o.GameWinPoints, o => o.GameWinPoints is >= 0 and <= 1_000_000, "points from 0 to 1000000")
+            .Check("Community:RecruitPoints", o => o.RecruitPoints, o => o.RecruitPoints is >= 0 and <= 1_000_000, "points from 0 to 1000000")
+            .Check("Community:MaxAward", o => o.MaxAward, o => o.MaxAward is >= 1 and <= 1_000_000, "points from 1 to 1000000")
+            .Check("Community:WelcomeDelaySeconds", o => o.WelcomeDelaySeconds, o => o.WelcomeDelaySeconds is >= 0 and <= 600, "seconds from 0 to 600")
             .ValidateOnStart();
         return services
             .AddSingleton<Members>()

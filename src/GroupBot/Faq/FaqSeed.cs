@@ -32,7 +32,7 @@ public static class FaqSeed
             {
                 var norm = FaqMatcher.Normalize(name);
                 if (names.TryGetValue(norm, out var other) && other != i)
-                    throw new ConfigFileException($"{path}: {at}: '{name}' is already used by $.entries[{other}]");
+                    throw file.Error(at, $"'{name}' is already used by $.entries[{other}]");
                 names[norm] = i;
             }
             result.Add(new FaqSeedEntry(key, question.Length > 0 ? question : key, answer, aliases));

@@ -62,19 +62,23 @@ public static class BotHost
         config.AddInMemoryCollection(logging);
 
         var services = builder.Services;
-        services.AddSerilog((_, lc) => lc.ReadFrom.Configuration(config), preserveStaticLogger: true);
+        // A start-up failure the operator must fix is printed once as one clear line (RunAsync), not as the
+        // host's "Hosting failed to start" with a stack trace; real bugs keep their trace.
+        services.AddSerilog((_, lc) => lc.ReadFrom.Configuration(config)
+            .Filter.ByExcluding(e => e.Exception is { } ex && IsHostLog(e) && Describe(ex, config) is not null), preserveStaticLogger: true);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IValidateOptions<BotOptions>, OptionsChecks>();
         services.AddSingleton<IValidateOptions<TelegramOptions>, OptionsChecks>();
         services.AddSingleton<IValidateOptions<StorageOptions>, OptionsChecks>();
-        services.AddSingleton<IValidateOptions<OutboxOptions>, OptionsChecks>();
         services.AddOptions<BotOptions>().BindConfiguration(BotOptions.Section)
             .PostConfigure(o => { o.TemplatesPath = InRoot(root, o.TemplatesPath); o.ConfigPath = InRoot(root, o.ConfigPath); })
             .ValidateOnStart();
         services.AddOptions<TelegramOptions>().BindConfiguration(TelegramOptions.Section).ValidateOnStart();
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section)
             .PostConfigure(o => o.Path = InRoot(root, o.Path)).ValidateOnStart();
-        services.AddOptions<LocalChatOptions>().BindConfiguration(LocalChatOptions.Section);
+        services.AddOptions<LocalChatOptions>().BindConfiguration(LocalChatOptions.Section)
+            .Check("LocalChat:GroupTitle", o => o.GroupTitle, o => !string.IsNullOrWhiteSpace(o.GroupTitle), "a group title such as 演示群")
+            .ValidateOnStart();
 
         services.AddSingleton(sp => new Database(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Path));
         services.AddSingleton(sp => new TemplateStore(sp.GetRequiredService<IOptions<BotOptions>>().Value.TemplatesPath,
@@ -89,11 +93,12 @@ public static class BotHost
             services.AddSingleton<ITelegramBotClient>(sp =>
             {
                 var o = sp.GetRequiredService<IOptions<TelegramOptions>>().Value;
-                // RetryThreshold 0: a 429 reaches the outbox, which pauses only that chat for retry_after. The library's
-                // own retry would hold the request (and its send slot) for the whole wait.
+                // No retries inside the client: on its own it would sleep out a 429 in the middle of a call, holding up
+                // every chat behind it; the outbox waits retry_after for that chat only, and the adapter retries the rest.
                 return new TelegramBotClient(new TelegramBotClientOptions(o.BotToken!, string.IsNullOrEmpty(o.BaseUrl) ? null : o.BaseUrl)
                 {
                     RetryThreshold = 0,
+                    RetryCount = 0,
                 });
             });
             services.AddSingleton<UpdateInbox>();
@@ -108,7 +113,14 @@ public static class BotHost
         services.AddSingleton<ConfigReloader>();
         services.AddSingleton<RunOutcome>();
         services.AddSingleton<SentMessages>();
-        services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateOnStart();
+        services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section)
+            .Check("Outbox:GlobalPerSecond", o => o.GlobalPerSecond, o => o.GlobalPerSecond > 0, "messages a second, more than 0 (Telegram allows about 30)")
+            .Check("Outbox:ChatPerSecond", o => o.ChatPerSecond, o => o.ChatPerSecond > 0, "messages a second in one chat, more than 0 (Telegram allows about 1)")
+            .Check("Outbox:ChatBurst", o => o.ChatBurst, o => o.ChatBurst >= 1, "messages one chat may get at once, at least 1")
+            .Check("Outbox:GroupPerMinute", o => o.GroupPerMinute, o => o.GroupPerMinute > 0, "messages a minute in one group, more than 0 (Telegram allows about 20)")
+            .Check("Outbox:MaxAttempts", o => o.MaxAttempts, o => o.MaxAttempts is >= 1 and <= 100, "tries from 1 to 100")
+            .Check("Outbox:MaxInFlight", o => o.MaxInFlight, o => o.MaxInFlight is >= 1 and <= 100, "requests under way at once, from 1 to 100")
+            .ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<OutboxOptions>>().Value);
         services.AddSingleton<Outbox.OutboxQueue>();
         services.AddFaq();
@@ -153,7 +165,7 @@ public static class BotHost
             {
                 await host.StartAsync();
             }
-            catch (Exception ex) when (Describe(ex) is { } message)
+            catch (Exception ex) when (Describe(ex, host.Services.GetRequiredService<IConfiguration>()) is { } message)
             {
                 return Fail(message);
             }
@@ -164,16 +176,19 @@ public static class BotHost
     }
 
     /// <summary>The operator-facing message for a start-up failure, or null for a bug (left to crash loudly).</summary>
-    public static string? Describe(Exception ex) => ex switch
+    public static string? Describe(Exception ex, IConfiguration config) => ex switch
     {
         OptionsValidationException o => string.Join(Environment.NewLine, o.Failures),
         StartupException or ConfigFileException => ex.Message,
-        InvalidOperationException when ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal) =>
-            ex.Message + (ex.InnerException is { } inner ? " " + inner.Message : ""),
+        InvalidOperationException when OptionsChecks.ConversionError(config, ex) is { } message => message,
         LiteDB.LiteException or IOException or UnauthorizedAccessException => "storage: " + ex.Message,
-        AggregateException { InnerExceptions.Count: 1 } agg => Describe(agg.InnerExceptions[0]),
+        AggregateException { InnerExceptions.Count: 1 } agg => Describe(agg.InnerExceptions[0], config),
         _ => null,
     };
+
+    private static bool IsHostLog(Serilog.Events.LogEvent e) =>
+        e.Properties.TryGetValue("SourceContext", out var source)
+        && source is Serilog.Events.ScalarValue { Value: "Microsoft.Extensions.Hosting.Internal.Host" };
 
     private static int Fail(string message)
     {

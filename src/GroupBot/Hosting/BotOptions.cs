@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
@@ -48,7 +49,7 @@ public sealed class LocalChatOptions
 /// the key and what is expected, so an operator can fix it without reading code.
 /// </summary>
 public sealed class OptionsChecks(IConfiguration config) :
-    IValidateOptions<BotOptions>, IValidateOptions<TelegramOptions>, IValidateOptions<StorageOptions>, IValidateOptions<Outbox.OutboxOptions>
+    IValidateOptions<BotOptions>, IValidateOptions<TelegramOptions>, IValidateOptions<StorageOptions>
 {
     public static readonly string[] Languages = ["zh-CN", "en"];
 
@@ -61,8 +62,11 @@ public sealed class OptionsChecks(IConfiguration config) :
             errors.Add(Error("Bot:TimeZone", o.TimeZone, "an IANA time zone such as Asia/Shanghai"));
         if (o.AdminCacheSeconds is < 0 or > 86_400)
             errors.Add(Error("Bot:AdminCacheSeconds", o.AdminCacheSeconds, "a number of seconds from 0 to 86400"));
-        if (o.Operators.Any(id => id <= 0))
-            errors.Add(Error("Bot:Operators", string.Join(",", o.Operators), "positive Telegram user ids"));
+        // The binder silently drops list items it cannot convert ("bob" in a list of ids): check the raw values.
+        var operators = config.GetSection("Bot:Operators");
+        var raw = operators.GetChildren().Select(c => c.Value ?? "").ToList();
+        if (!string.IsNullOrEmpty(operators.Value) || raw.Any(v => !long.TryParse(v, out var id) || id <= 0) || o.Operators.Any(id => id <= 0))
+            errors.Add(Error("Bot:Operators", raw.Count > 0 ? string.Join(",", raw) : operators.Value, "a list of positive Telegram user ids such as [123456789]"));
         if (string.IsNullOrWhiteSpace(o.TemplatesPath))
             errors.Add(Error("Bot:TemplatesPath", o.TemplatesPath, "a folder path"));
         return Result(errors);
@@ -88,27 +92,33 @@ public sealed class OptionsChecks(IConfiguration config) :
             ? ValidateOptionsResult.Fail(Error("Storage:Path", o.Path, "a file path such as data/groupbot.db"))
             : ValidateOptionsResult.Success;
 
-    public ValidateOptionsResult Validate(string? name, Outbox.OutboxOptions o)
-    {
-        var errors = new List<string>();
-        void Positive(string key, double value)
-        {
-            if (!(value > 0 && double.IsFinite(value))) errors.Add(Error("Outbox:" + key, value, "a number above 0"));
-        }
-        Positive(nameof(o.GlobalPerSecond), o.GlobalPerSecond);
-        Positive(nameof(o.ChatPerSecond), o.ChatPerSecond);
-        Positive(nameof(o.GroupPerMinute), o.GroupPerMinute);
-        if (!(o.ChatBurst >= 1 && double.IsFinite(o.ChatBurst)))
-            errors.Add(Error("Outbox:ChatBurst", o.ChatBurst, "a number of messages, at least 1"));
-        if (o.MaxAttempts is < 1 or > 100)
-            errors.Add(Error("Outbox:MaxAttempts", o.MaxAttempts, "a number of tries from 1 to 100"));
-        if (o.MaxInFlight is < 1 or > 100)
-            errors.Add(Error("Outbox:MaxInFlight", o.MaxInFlight, "a number of requests from 1 to 100"));
-        return Result(errors);
-    }
+    private string Error(string key, object? value, string expected) => Error(config, key, value, expected);
 
-    private string Error(string key, object? value, string expected) =>
+    /// <summary>"source: key = 'value' is invalid; expected …", the one shape of every configuration error.</summary>
+    public static string Error(IConfiguration config, string key, object? value, string expected) =>
         $"{SourceOf(config, key)}: {key} = '{value}' is invalid; expected {expected}";
+
+    /// <summary>
+    /// The binder's "Failed to convert configuration value 'x' at 'A:B' to type 'System.Int32'" as a configuration
+    /// error naming where the value came from; null for any other exception.
+    /// </summary>
+    public static string? ConversionError(IConfiguration config, Exception ex)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(ex.Message,
+            @"^Failed to convert configuration value '(?<value>.*)' at '(?<key>[^']+)' to type '(?<type>[^']+)'",
+            System.Text.RegularExpressions.RegexOptions.Singleline);
+        if (ex is not InvalidOperationException || !m.Success) return null;
+        var expected = m.Groups["type"].Value switch
+        {
+            "System.Int32" or "System.Int64" => "a whole number",
+            "System.Double" or "System.Decimal" => "a number",
+            "System.Boolean" => "true or false",
+            var type when type.StartsWith("System.Nullable`1[[System.Int64", StringComparison.Ordinal) => "a whole number or null",
+            var type when type.StartsWith("System.Nullable`1[[System.Decimal", StringComparison.Ordinal) => "a number or null",
+            var type => "a value of type " + type,
+        };
+        return Error(config, m.Groups["key"].Value, m.Groups["value"].Value, expected);
+    }
 
     private static ValidateOptionsResult Result(List<string> errors) =>
         errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
@@ -132,5 +142,25 @@ public sealed class OptionsChecks(IConfiguration config) :
             };
         }
         return "default";
+    }
+}
+
+/// <summary>Start-up checks for a feature's options section, each naming its source, key and what is expected.</summary>
+public static class OptionsCheckExtensions
+{
+    /// <summary>Fails start-up with "source: key = 'value' is invalid; expected …" unless <paramref name="ok"/> holds.</summary>
+    public static OptionsBuilder<T> Check<T>(this OptionsBuilder<T> builder, string key, Func<T, object?> value, Func<T, bool> ok, string expected)
+        where T : class
+    {
+        builder.Services.AddSingleton<IValidateOptions<T>>(sp => new Rule<T>(sp.GetRequiredService<IConfiguration>(), key, value, ok, expected));
+        return builder;
+    }
+
+    private sealed class Rule<T>(IConfiguration config, string key, Func<T, object?> value, Func<T, bool> ok, string expected)
+        : IValidateOptions<T> where T : class
+    {
+        public ValidateOptionsResult Validate(string? name, T options) => ok(options)
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail(OptionsChecks.Error(config, key, value(options), expected));
     }
 }

@@ -23,7 +23,72 @@ public sealed class JsonConfigFile(string path, JsonElement root)
         }
     }
 
-    public ConfigFileException Error(string jsonPath, string problem) => new($"{Path}: {jsonPath} {problem}");
+    /// <summary>"path:line:column: $.json.path problem" (the line and column of the value, or of the nearest enclosing one).</summary>
+    public ConfigFileException Error(string jsonPath, string problem)
+    {
+        string? where = null;
+        try
+        {
+            if (Locate(File.ReadAllText(Path), jsonPath) is var (line, column)) where = $":{line}:{column}";
+        }
+        catch (IOException)
+        {
+            // The file went away meanwhile: the JSON path alone still says where.
+        }
+        return new($"{Path}{where}: {jsonPath} {problem}");
+    }
+
+    /// <summary>
+    /// Line and column (1-based) of the value at a JSON path such as <c>$.products[2].price</c>; when that value is
+    /// absent (a missing key), of the nearest enclosing value. Null when the text is not JSON.
+    /// </summary>
+    public static (int Line, int Column)? Locate(string text, string jsonPath)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        var starts = new Dictionary<string, int>();
+        var frames = new List<Frame>();
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        try
+        {
+            while (reader.Read())
+            {
+                var top = frames.Count > 0 ? frames[^1] : null;
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.PropertyName:
+                        top!.Property = reader.GetString();
+                        continue;
+                    case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                        frames.RemoveAt(frames.Count - 1);
+                        continue;
+                }
+                var here = top is null ? "$" : top.IsArray ? $"{top.Path}[{top.Index++}]" : $"{top.Path}.{top.Property}";
+                starts.TryAdd(here, (int)reader.TokenStartIndex);
+                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                    frames.Add(new Frame(here, reader.TokenType == JsonTokenType.StartArray));
+            }
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+        for (var path = jsonPath; path.Length > 0; path = path[..Math.Max(0, path.LastIndexOfAny(['.', '[']))])
+        {
+            if (!starts.TryGetValue(path, out var offset)) continue;
+            var before = System.Text.Encoding.UTF8.GetString(bytes, 0, offset);
+            var lineStart = before.LastIndexOf('\n') + 1;
+            return (before.Count(c => c == '\n') + 1, before.Length - lineStart + 1);
+        }
+        return null;
+    }
+
+    private sealed class Frame(string path, bool isArray)
+    {
+        public string Path { get; } = path;
+        public bool IsArray { get; } = isArray;
+        public int Index { get; set; }
+        public string? Property { get; set; }
+    }
 
     /// <summary>The array under <paramref name="name"/> at the root.</summary>
     public IEnumerable<(JsonElement Item, string At)> Array(string name)

@@ -175,8 +175,16 @@ public sealed class OutboxQueue : BackgroundService
         }
     }
 
+    /// <summary>How long a send under way may still take once the bot is stopping.</summary>
+    public static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
+
     private async Task Send(OutboxItem item, CancellationToken ct)
     {
+        // A send under way is let finish when the bot stops: cut off, it may already have reached Telegram and
+        // would then go out a second time after the restart. Only a send that hangs past the grace is cut.
+        using var finish = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
+        await using var onStop = ct.Register(() => finish.CancelAfter(StopGrace));
+        ct = finish.Token;
         try
         {
             item.SentMessageId = await _adapter.PerformAsync(item.ToAction(), ct);

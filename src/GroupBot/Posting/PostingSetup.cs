@@ -11,10 +11,10 @@ public static class PostingSetup
     public static IServiceCollection AddPosting(this IServiceCollection services)
     {
         services.AddOptions<PostingOptions>().BindConfiguration(PostingOptions.Section)
-            .Validate(o => o.QuietHours.Length == 0 || AntiFlood.TryParseRange(o.QuietHours, out _, out _),
-                "Posting:QuietHours must be a local time range such as 22:00-08:00, or empty")
-            .Validate(o => o.MaxPostsPerDay is >= 0 and <= 100, "Posting:MaxPostsPerDay must be 0 to 100")
-            .Validate(o => o.MinGapMinutes is >= 0 and <= 1440, "Posting:MinGapMinutes must be 0 to 1440")
+            .Check("Posting:QuietHours", o => o.QuietHours, o => o.QuietHours.Length == 0 || AntiFlood.TryParseRange(o.QuietHours, out _, out _),
+                "a local time range such as 22:00-08:00, or empty")
+            .Check("Posting:MaxPostsPerDay", o => o.MaxPostsPerDay, o => o.MaxPostsPerDay is >= 0 and <= 100, "a number of posts from 0 to 100")
+            .Check("Posting:MinGapMinutes", o => o.MinGapMinutes, o => o.MinGapMinutes is >= 0 and <= 1440, "minutes from 0 to 1440")
             .ValidateOnStart();
         return services
             .AddSingleton<Catalog>()

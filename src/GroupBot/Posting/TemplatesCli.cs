@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace GroupBot.Posting;
 
 /// <summary>
-/// `templates check`: parses every template and renders every post template with sample data; exits 1 with
+/// `templates check`: parses every template and renders each with sample data (posts with every product); exits 1 with
 /// path:line:column on any error. `templates preview &lt;name&gt; [product] [--lang en]`: prints one post.
 /// </summary>
 public static class TemplatesCli
@@ -34,11 +34,19 @@ public static class TemplatesCli
                 if (problems.Count == 0)
                 {
                     foreach (var lang in OptionsChecks.Languages)
-                    foreach (var name in templates.Names(lang).Where(n => n.StartsWith("posts/", StringComparison.Ordinal) && !n.Contains("/_")))
-                    foreach (var product in catalog.Products.Cast<Product?>().DefaultIfEmpty(null))
+                    foreach (var name in templates.Names(lang))
                     {
-                        var (_, failure) = Render(templates, name, product, lang);
-                        if (failure is not null) problems.Add($"{Path.Combine(templates.Root, lang, name + ".sbn")}: {failure}");
+                        if (!name.StartsWith("posts/", StringComparison.Ordinal))
+                        {
+                            // A reply template, with a sample of what its feature gives it.
+                            var (_, failure) = templates.TryRender(name, lang, TemplateSamples.For(name));
+                            if (failure is not null) problems.Add(failure);
+                        }
+                        else if (!name.Contains("/_"))
+                        {
+                            foreach (var product in catalog.Products.Cast<Product?>().DefaultIfEmpty(null))
+                                if (Render(templates, name, product, lang).Error is { } failure) problems.Add(failure);
+                        }
                     }
                 }
                 foreach (var p in problems.Distinct()) error.WriteLine(p);

@@ -83,9 +83,16 @@ public sealed class TemplateStore
         {
             return (template.Render(context).Trim(), null);
         }
-        catch (Exception ex) when (ex is ScriptRuntimeException or InvalidOperationException)
+        catch (ScriptRuntimeException ex)
         {
-            return (null, ex.Message);
+            // path:line:column of where it broke (an included partial names its own file).
+            var span = ex.Span;
+            var file = string.IsNullOrEmpty(span.FileName) ? path : span.FileName;
+            return (null, $"{file}:{span.Start.Line + 1}:{span.Start.Column + 1}: {ex.OriginalMessage}");
+        }
+        catch (InvalidOperationException ex)
+        {
+            return (null, $"{path}: {ex.Message}");
         }
     }
 

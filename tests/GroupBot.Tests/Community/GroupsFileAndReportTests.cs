@@ -57,7 +57,7 @@ public sealed class GroupsFileAndReportTests : IAsyncLifetime
         var path = _dir.File("groups.json");
         File.WriteAllText(path, """{ "groups": [ { "id": 5 } ] }""");
         var ex = Assert.Throws<ConfigFileException>(() => new GroupsFile().Load(path));
-        Assert.StartsWith(path + ": $.groups[0].id must be the group's chat id", ex.Message);
+        Assert.StartsWith(path + ":1:23: $.groups[0].id must be the group's chat id", ex.Message);
     }
 
     [Fact]

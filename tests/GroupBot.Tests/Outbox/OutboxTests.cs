@@ -120,21 +120,21 @@ public sealed class OutboxQueueTests : IAsyncDisposable
         _outbox = new OutboxQueue(_db, _chat, new SentMessages(_db), _time,
             Options.Create(new OutboxOptions { ChatBurst = 100, ChatPerSecond = 100, GroupPerMinute = 1000, GlobalPerSecond = 1000, MaxInFlight = 3 }),
             NullLogger<OutboxQueue>.Instance);
-        _chat.Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _chat.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await _outbox.StartAsync(CancellationToken.None);
         _outbox.Enqueue([new SendText(-1, "1a"), new SendText(-1, "1b"), new SendText(-1, "1c"), new SendText(-2, "2a"), new SendText(-3, "3a"), new SendText(-4, "4a")]);
 
         // Three slots: chat -1's first item and two other chats; -1's next item waits for its answer.
         await WaitUntil(() => _chat.UnderWay == 3);
         await Task.Delay(20);
-        Assert.Equal(["1a", "2a", "3a"], _chat.Started.Select(a => ((SendText)a).Text).Order()); // requests to different chats race
+        Assert.Equal(["1a", "2a", "3a"], _chat.StartedActions.Select(a => ((SendText)a).Text).Order()); // requests to different chats race
 
-        _chat.Hold.SetResult();
+        _chat.Gate.SetResult();
         await WaitUntil(() => _chat.Sent.Count == 6);
         Assert.Equal(3, _chat.MostUnderWay);
         var texts = _chat.Sent.Select(a => ((SendText)a).Text).ToList();
         Assert.Equal(["1a", "1b", "1c"], texts.Where(t => t.StartsWith('1')));
-        Assert.Equal(_chat.Started.Count, _chat.Sent.Count); // each sent once
+        Assert.Equal(_chat.StartedActions.Count, _chat.Sent.Count); // each sent once
         await _outbox.StopAsync(CancellationToken.None);
     }
 
@@ -158,14 +158,14 @@ public sealed class OutboxQueueTests : IAsyncDisposable
     [Fact]
     public async Task Stopping_waits_for_the_requests_under_way_and_keeps_unsent_items()
     {
-        _chat.Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _chat.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await _outbox.StartAsync(CancellationToken.None);
         _outbox.Enqueue([new SendText(-1, "a"), new SendText(-2, "b")]);
         await WaitUntil(() => _chat.UnderWay == 2);
         var stop = _outbox.StopAsync(CancellationToken.None);
         await Task.Delay(20);
         Assert.False(stop.IsCompleted); // the store must outlive the requests that write their outcome to it
-        _chat.Hold.SetResult();
+        _chat.Gate.SetResult();
         await stop;
         Assert.Equal(0, _chat.UnderWay);
         Assert.Equal(2, _chat.Sent.Count);
@@ -236,6 +236,49 @@ public sealed class OutboxQueueTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Stopping_lets_a_send_under_way_finish_so_a_restart_does_not_send_it_again()
+    {
+        _chat.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _outbox.StartAsync(CancellationToken.None);
+        _outbox.Enqueue([new SendText(-1, "post")], _ => "post:daily:1:-1");
+        await _chat.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var stopping = _outbox.StopAsync(CancellationToken.None); // the bot stops while the request is on the wire
+        await Task.Delay(20);
+        Assert.False(stopping.IsCompleted);
+        _chat.Gate.SetResult(); // Telegram answers
+        await stopping.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(["post"], _chat.Sent.Select(a => ((SendText)a).Text));
+
+        _outbox.Dispose();
+        _chat.Gate = null;
+        _outbox = NewOutbox();
+        await _outbox.StartAsync(CancellationToken.None);
+        await Settle();
+        Assert.Single(_chat.Sent); // recorded as sent: not sent again
+    }
+
+    [Fact]
+    public async Task A_send_that_hangs_past_the_grace_is_cut_at_stop_and_kept_for_the_restart()
+    {
+        _chat.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _outbox.StartAsync(CancellationToken.None);
+        _outbox.Enqueue([new SendText(-1, "post")]);
+        await _chat.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var stopping = _outbox.StopAsync(CancellationToken.None);
+        await Task.Delay(20);
+        _time.Advance(OutboxQueue.StopGrace);
+        await stopping.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Empty(_chat.Sent);
+
+        _outbox.Dispose();
+        _chat.Gate = null;
+        _outbox = NewOutbox();
+        await _outbox.StartAsync(CancellationToken.None);
+        await Settle();
+        Assert.Equal(["post"], _chat.Sent.Select(a => ((SendText)a).Text)); // nothing accepted is lost
+    }
+
+    [Fact]
     public async Task Tagged_messages_have_their_id_recorded()
     {
         await _outbox.StartAsync(CancellationToken.None);
@@ -276,24 +319,25 @@ public sealed class OutboxQueueTests : IAsyncDisposable
         public Task ConnectAsync(CancellationToken ct) => Task.CompletedTask;
         public Task RunAsync(Func<ChatEvent, Task> onEvent, CancellationToken ct) => Task.CompletedTask;
 
-        /// <summary>When set, every request waits for it, as a request to a slow server would.</summary>
-        public TaskCompletionSource? Hold { get; set; }
-        public List<ChatAction> Started { get; } = [];
+        /// <summary>When set, a send waits for it (as a slow network would), honouring its cancellation token.</summary>
+        public TaskCompletionSource? Gate { get; set; }
+
+        public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public List<ChatAction> StartedActions { get; } = [];
         public int UnderWay { get; private set; }
         public int MostUnderWay { get; private set; }
 
         public async Task<int?> PerformAsync(ChatAction action, CancellationToken ct)
         {
-            Task hold;
             lock (this)
             {
-                Started.Add(action);
+                StartedActions.Add(action);
                 MostUnderWay = Math.Max(MostUnderWay, ++UnderWay);
-                hold = Hold?.Task ?? Task.CompletedTask;
             }
+            Started.TrySetResult();
             try
             {
-                await hold;
+                if (Gate is { } gate) await gate.Task.WaitAsync(ct);
                 lock (this)
                 {
                     if (Failures.TryDequeue(out var failure)) throw failure;

@@ -136,6 +136,44 @@ public sealed class PostSchedulerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Editing_products_json_takes_effect_without_a_restart_and_a_broken_edit_keeps_the_last_good()
+    {
+        var path = Path.Combine(_root.Path, "config", "products.json");
+        async Task<string> Preview() => (await _bot.SayIn(GroupA, BotHarness.Owner, "/preview daily_product chestnut")).All();
+        Assert.Contains("有机甘栗仁 100g", await Preview());
+
+        File.WriteAllText(path, File.ReadAllText(path).Replace("有机甘栗仁 100g", "有机甘栗仁 新装 120g"));
+        File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddMinutes(1));
+        _bot.Get<ConfigReloader>().CheckNow(); // what the 2-second poll does
+        Assert.Contains("有机甘栗仁 新装 120g", await Preview());
+
+        // A syntax error on line 6: reported as path:line:column, the last good catalog keeps serving.
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"price\": 9.9,", "\"price\": 9.9,,"));
+        File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddMinutes(2));
+        _bot.Get<ConfigReloader>().CheckNow();
+        Assert.Contains(_bot.Logs(), l => l.Contains("rejected, keeping the last good version") && l.Contains(path + ":6:"));
+        Assert.Contains("有机甘栗仁 新装 120g", await Preview());
+
+        // A bad value: its line and column, and its JSON path.
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"price\": 9.9,,", "\"price\": \"free\","));
+        File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddMinutes(3));
+        _bot.Get<ConfigReloader>().CheckNow();
+        Assert.Contains(_bot.Logs(), l => l.Contains(path + ":6:16: $.products[0].price 'free' is not an amount"));
+        Assert.Contains("有机甘栗仁 新装 120g", await Preview());
+    }
+
+    [Fact]
+    public async Task A_broken_schedules_edit_is_reported_with_line_and_column()
+    {
+        var path = Path.Combine(_root.Path, "config", "schedules.json");
+        File.WriteAllText(path, "{ \"schedules\": [\n  { \"id\": \"x\", \"cron\": \"0 0 12 * * ?\" \"template\": \"logistics\" }\n] }");
+        File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddMinutes(1));
+        _bot.Get<ConfigReloader>().CheckNow();
+        Assert.Contains(_bot.Logs(), l => l.Contains("rejected, keeping the last good version") && l.Contains(path + ":2:"));
+        Assert.Contains("daily", (await _bot.SayIn(GroupA, BotHarness.Owner, "/schedules")).All());
+    }
+
+    [Fact]
     public async Task Members_cannot_post_pause_or_tag()
     {
         var member = new ChatUser(999, "M", "m");

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using GroupBot.Hosting;
 using GroupBot.Faq;
 using GroupBot.Posting;
@@ -32,7 +33,7 @@ public sealed class PostingConfigTests : IDisposable
         var path = _dir.File("products.json");
         File.WriteAllText(path, json);
         var ex = Assert.Throws<ConfigFileException>(() => Catalog.Read(path));
-        Assert.Equal(path + ": " + expected, ex.Message[..(path.Length + 2 + expected.Length)]);
+        Assert.Matches("^" + Regex.Escape(path) + @":1:\d+: " + Regex.Escape(expected), ex.Message);
     }
 
     [Fact]
@@ -55,7 +56,50 @@ public sealed class PostingConfigTests : IDisposable
         var path = _dir.File("schedules.json");
         File.WriteAllText(path, "{\"schedules\": [" + schedule + "]}");
         var ex = Assert.Throws<ConfigFileException>(() => Schedules.Read(path, new Catalog(), t => t == "t"));
-        Assert.StartsWith(path + ": " + expected, ex.Message);
+        Assert.Matches("^" + Regex.Escape(path) + @":1:\d+: " + Regex.Escape(expected), ex.Message);
+    }
+
+    [Fact]
+    public void A_semantic_error_names_the_line_and_column_of_the_value()
+    {
+        var path = _dir.File("products.json");
+        File.WriteAllText(path, """
+            {
+              "products": [
+                { "id": "a", "name": "甲", "price": 1, "copy": ["x"] },
+                {
+                  "id": "b", "name": "乙",
+                  "price": "贵", "copy": ["y"]
+                }
+              ]
+            }
+            """);
+        var ex = Assert.Throws<ConfigFileException>(() => Catalog.Read(path));
+        Assert.StartsWith(path + ":6:16: $.products[1].price '贵' is not an amount", ex.Message);
+    }
+
+    [Fact]
+    public void A_missing_key_points_at_its_object()
+    {
+        var path = _dir.File("schedules.json");
+        File.WriteAllText(path, "{ \"schedules\": [\n  { \"id\": \"a\" },\n  { \"cron\": \"0 0 10 * * ?\" }\n] }");
+        var ex = Assert.Throws<ConfigFileException>(() => Schedules.Read(path, new Catalog(), _ => true));
+        Assert.StartsWith(path + ":2:3: $.schedules[0].cron is missing", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("$", 1, 1)]
+    [InlineData("$.a", 1, 8)]
+    [InlineData("$.a[0]", 1, 9)]
+    [InlineData("$.a[1]", 1, 12)]
+    [InlineData("$.a[1].b", 2, 8)]
+    [InlineData("$.a[1].nope", 1, 12)]
+    [InlineData("$.c", 4, 8)]
+    [InlineData("$.zz", 1, 1)]
+    public void Locate_finds_json_paths_skipping_comments(string jsonPath, int line, int column)
+    {
+        const string text = "{ \"a\": [1, {\n  \"b\": \"栗子\" } ],\n  // a comment\n  \"c\": null }";
+        Assert.Equal((line, column), JsonConfigFile.Locate(text, jsonPath));
     }
 
     public void Dispose() => _dir.Dispose();

@@ -28,10 +28,29 @@ public sealed class TemplatesCliTests : IDisposable
     [Fact]
     public void Check_fails_for_a_post_that_breaks_when_rendered()
     {
-        File.WriteAllText(Path.Combine(_dir.Path, "templates", "en", "posts", "logistics.sbn"), "{{ product.copy | array.join 5 6 7 }}");
+        File.WriteAllText(Path.Combine(_dir.Path, "templates", "en", "posts", "logistics.sbn"), "ok\n{{ product.copy | array.join 5 6 7 }}");
         var (code, _, error) = Run(_dir.Path, "check");
         Assert.Equal(1, code);
-        Assert.Contains("logistics.sbn", error);
+        Assert.Matches(@"en/posts/logistics\.sbn:2:\d+: ", error);
+    }
+
+    [Fact]
+    public void Check_fails_for_a_reply_template_that_breaks_when_rendered()
+    {
+        // Parses fine; breaks only when rendered (a member of something that is not there).
+        File.AppendAllText(Path.Combine(_dir.Path, "templates", "en", "faq_answer.sbn"), "\n{{ answer.no.such.member }}");
+        var (code, _, error) = Run(_dir.Path, "check");
+        Assert.Equal(1, code);
+        Assert.Matches(@"en/faq_answer\.sbn:\d+:\d+: ", error);
+    }
+
+    [Fact]
+    public void Check_names_the_partial_where_an_include_breaks()
+    {
+        File.AppendAllText(Path.Combine(_dir.Path, "templates", "zh-CN", "posts", "_copy.sbn"), "\n{{ include \"_nope\" }}");
+        var (code, _, error) = Run(_dir.Path, "check");
+        Assert.Equal(1, code);
+        Assert.Matches(@"zh-CN/posts/_copy\.sbn:\d+:\d+: No template '_nope'", error);
     }
 
     [Fact]

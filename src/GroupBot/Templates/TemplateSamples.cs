@@ -1,0 +1,97 @@
+namespace GroupBot.Templates;
+
+/// <summary>
+/// Sample models for the reply templates (posts have their own, from the catalog): `templates check` renders
+/// every template with them, so a template that parses but breaks when rendered is caught before it is used.
+/// </summary>
+public static class TemplateSamples
+{
+    /// <summary>One model with every variable any reply template reads.</summary>
+    private static readonly object Sample = new
+    {
+        Commands = new List<string> { "help", "faq" },
+        IsAdmin = true,
+        Command = "faq add",
+        Reason = "missing_key",
+        Value = "x",
+        Topics = new List<string> { "发货", "退货" },
+        Key = "发货",
+        Question = "什么时候发货？",
+        Answer = "48小时内发货",
+        Near = new List<string> { "退货" },
+        Unsure = true,
+        Query = "物流",
+        Updated = true,
+        Aliases = new List<string> { "物流" },
+        Alias = "物流",
+        Code = "joined",
+        Id = 7,
+        State = "full",
+        Slots = 3,
+        Joined = 2,
+        Left = 1,
+        Pot = "¥1.00",
+        Stake = "¥1.00",
+        Prize = "栗子一袋",
+        Mode = "worst",
+        Deadline = "11-23 20:00",
+        SeedHash = "ab12",
+        Seed = "cd34",
+        Grabbed = 1,
+        Late = true,
+        Players = new[] { new { Name = "@a" }, new { Name = "@b" } },
+        Winner = "@a",
+        Shares = new[] { new { Name = "@a", Amount = "¥0.10", Order = 1, Won = true } },
+        Others = new List<string> { "@b" },
+        Refunds = new[] { new { Name = "@a", Amount = "¥1.00" } },
+        Kind = "guess",
+        ByName = false,
+        Product = "新品栗子",
+        Gift = "一袋",
+        Discount = 10,
+        Tries = 3,
+        Hints = new List<string> { "比 50 贵" },
+        GuessCount = 4,
+        Guessers = 2,
+        ByClosest = true,
+        Closest = "¥60.00",
+        DiscountWinners = new List<string> { "@b" },
+        Hint = "比 50 贵",
+        Number = 1,
+        First = true,
+        Price = "¥69.00",
+        Tiers = new[] { new { Headcount = 3, Price = "¥65.00", Reached = true } },
+        Deposit = "¥1.00",
+        Bonus = "¥0.10",
+        Refund = "¥1.10",
+        Count = 3,
+        Reached = "¥65.00",
+        NextPrice = "¥61.00",
+        More = 2,
+        Succeeded = true,
+        Final = "¥65.00",
+        Name = "@a",
+        Schedules = new[] { new { Id = "daily", Template = "daily_product", Next = "11-23 10:00", Product = "*" } },
+        Paused = true,
+        Changed = true,
+        Template = "daily_product",
+        Tags = new[] { new { Key = "tier", Value = "gold" } },
+        Games = new[] { new { Id = 7, Mode = "worst", Prize = "栗子一袋", State = "open", Joined = 1, Slots = 3, Grabbed = 0, Deadline = "20:00" } },
+    };
+
+    /// <summary>Templates whose variables clash with the shared sample get their own model.</summary>
+    public static object For(string name) => name switch
+    {
+        "welcome" => new { Names = new List<string> { "@a", "@b" }, Group = "测试群", Gift = 5, Games = new[] { new { Id = 1, Kind = "lottery", Product = "" } } },
+        "me" => new { Name = "@a", Level = "金牌", Points = 150, Week = 10, Month = 50, Sales = "¥299.00", Rank = 1, Ranked = 3, Recruits = 2, InvitedBy = "@b" },
+        "top" => new { Period = "week", By = "points", Scope = "city:上海", Rows = new[] { new { Rank = 1, Name = "@a", Points = 10, Sales = "¥1.00", Recruits = 1 } } },
+        "mylink" => new { Link = "https://t.me/+x", Private = false, Failed = false },
+        "awarded" => new { Name = "@a", Points = 10, Reason = "好文案", Total = 20, Level = "中级" },
+        "sale_recorded" => new { Name = "@a", Amount = "¥1.00", Note = "x", Total = "¥2.00" },
+        "level_set" => new { Name = "@a", Level = "金牌" },
+        "welcome_set" => new { On = true },
+        "stats" => new { Days = 7, Joined = 3, Left = 1, ActiveMembers = 5, Messages = 40, Games = 2, Players = 6, GroupBuyPlayers = 3, Conversion = "60%",
+            Top = new[] { new { Name = "@a", Points = 10, Sales = "¥1.00" } } },
+        _ => Sample,
+    };
+}
