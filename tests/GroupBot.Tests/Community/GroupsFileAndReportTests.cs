@@ -52,6 +52,19 @@ public sealed class GroupsFileAndReportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_listed_group_that_migrates_is_still_served_with_its_file_settings()
+    {
+        var old = new ChatInfo(-1009, ChatKind.Group, "测试群");
+        var moved = new ChatInfo(-1001009000001, ChatKind.Supergroup, "测试群");
+        await _bot.SayIn(old, BotHarness.Owner, "hi");
+        Assert.Empty(await _bot.Deliver2(new ChatMigrated(old, moved.Id)));
+        var tags = await _bot.SayIn(moved, BotHarness.Owner, "/tag");
+        Assert.DoesNotContain(tags, a => a is LeaveChat);
+        Assert.Contains("city=上海", tags.OfType<SendText>().Single().Text);
+        Assert.True(_bot.Get<Groups>().Find(moved.Id)!.Active);
+    }
+
+    [Fact]
     public void A_broken_groups_file_names_its_path()
     {
         var path = _dir.File("groups.json");
