@@ -60,6 +60,7 @@ public sealed class EventProcessor(
                 groups.RemoveRegistration(migrated.NewChatId);
                 var moved = db.MigrateChat(migrated.ChatId, migrated.NewChatId);
                 groups.Migrated(migrated.ChatId, migrated.NewChatId);
+                welcomes.Migrated(migrated.ChatId, migrated.NewChatId);
                 // Timers carry the chat id they were set with: set them again under the new id.
                 foreach (var game in gameStore.Live(migrated.NewChatId)) deadlines.Set(game);
                 log.LogInformation("Chat {OldChatId} migrated to {NewChatId}: {Documents} documents moved", migrated.ChatId, migrated.NewChatId, moved);

@@ -88,6 +88,23 @@ public sealed class CommunityFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_restart_during_the_welcome_delay_still_welcomes_once_and_counts_each_join_once()
+    {
+        var dan = new ChatUser(470, "Dan", "dan");
+        await _bot.Deliver(new MembersJoined(BotHarness.Group, [dan]));
+        await _bot.Deliver(new MembersJoined(BotHarness.Group, [dan], "https://t.me/+other"));
+        Assert.Contains("新进 1 人", Text(await _bot.Say(Owner, "/stats")));
+        await _bot.Restart();
+        await _bot.Deliver(new MembersJoined(BotHarness.Group, [new ChatUser(471, "Eve", "eve")]));
+        var welcome = Assert.Single((await _bot.AdvanceAll(TimeSpan.FromSeconds(10))).OfType<SendText>());
+        Assert.Contains("欢迎 @dan、@eve 加入测试群", welcome.Text);
+        Assert.Equal(5, _bot.Get<Points>().TotalPoints(dan.Id));
+        await _bot.Restart();
+        Assert.Empty((await _bot.AdvanceAll(TimeSpan.FromSeconds(30))).OfType<SendText>());
+        Assert.Contains("新进 2 人", Text(await _bot.Say(Owner, "/stats")));
+    }
+
+    [Fact]
     public async Task Welcome_off_greets_nobody()
     {
         await _bot.Say(Owner, "/welcome off");
