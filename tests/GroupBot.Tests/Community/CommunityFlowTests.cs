@@ -48,6 +48,31 @@ public sealed class CommunityFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_leaderboard_across_a_tag_adds_up_every_group_with_that_tag_and_no_other()
+    {
+        var east = new ChatInfo(-2001, ChatKind.Supergroup, "浦东群");
+        var north = new ChatInfo(-2002, ChatKind.Supergroup, "北京群");
+        await _bot.Say(Owner, "/tag city=上海");
+        await _bot.SayIn(east, Owner, "/tag city=上海");
+        await _bot.SayIn(north, Owner, "/tag city=北京");
+        await _bot.Say(Owner, "/award @amy 10");
+        await _bot.SayIn(east, Owner, "/award @amy 15");
+        await _bot.SayIn(east, Owner, "/award @ben 20");
+        await _bot.SayIn(north, Owner, "/award @ben 100");
+
+        var here = Text(await _bot.Say(Ben, "/top all"));
+        Assert.Contains("🥇 @amy 10 分", here);
+        Assert.DoesNotContain("@ben", here);
+        var city = Text(await _bot.SayIn(north, Ben, "/top all tag=city:上海"));
+        Assert.Contains("（city:上海 全部群）", city);
+        Assert.Contains("🥇 @amy 25 分", city);
+        Assert.Contains("🥈 @ben 20 分", city);
+        Assert.Contains("🥇 @ben 100 分", Text(await _bot.SayIn(north, Ben, "/top all tag=city:北京")));
+        Assert.Contains("还没有人上榜", Text(await _bot.Say(Ben, "/top all tag=city:广州")));
+        Assert.Contains("应写成 键=值", Text(await _bot.Say(Ben, "/top all tag=city")));
+    }
+
+    [Fact]
     public async Task Text_mentions_resolve_and_unknown_users_get_a_clear_reply()
     {
         await _bot.Say(NoUsername, "我没有用户名");
