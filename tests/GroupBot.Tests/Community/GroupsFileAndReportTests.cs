@@ -109,4 +109,18 @@ public sealed class GroupsFileAndReportTests : IAsyncLifetime
         Assert.True(new FileInfo(png).Length > 1000);
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(png)[..4]);
     }
+
+    [Fact]
+    public void The_report_command_refuses_bad_arguments_and_a_missing_database_with_one_line()
+    {
+        using var root = Repo.Temp().WithBotFiles();
+        var (output, error) = (new StringWriter(), new StringWriter());
+        Assert.Equal(2, ReportCli.Run(["--days", "week"], output, error, root.Path));
+        Assert.Equal(ReportCli.Usage, error.ToString().Trim());
+        Assert.Equal(2, ReportCli.Run(["--days", "0"], output, error, root.Path));
+        error.GetStringBuilder().Clear();
+        Assert.Equal(1, ReportCli.Run(["--days", "30"], output, error, root.Path));
+        Assert.EndsWith("groupbot.db: no database yet (run the bot first)", error.ToString().Trim());
+        Assert.Empty(output.ToString());
+    }
 }
