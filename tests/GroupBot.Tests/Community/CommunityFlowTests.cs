@@ -153,6 +153,18 @@ public sealed class CommunityFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Mylink_without_the_right_to_invite_says_what_to_fix_and_stores_nothing()
+    {
+        _bot.Chat_.InviteLinksRefused = true;
+        Assert.Contains("需要把机器人设为群管理员并允许\"邀请用户\"", Text(await _bot.Say(Amy, "/mylink")));
+        Assert.Null(_bot.Get<InviteLinks>().Of(BotHarness.Chat, Amy.Id));
+        _bot.Chat_.InviteLinksRefused = false;
+        var link = Text(await _bot.Say(Amy, "/mylink")).Split('\n')[1];
+        Assert.Equal("https://t.me/+fake-1009x@amy", link); // named after the distributor
+        Assert.Equal(Amy.Id, _bot.Get<InviteLinks>().OwnerOf(BotHarness.Chat, link));
+    }
+
+    [Fact]
     public async Task A_lottery_win_gives_points_once()
     {
         await _bot.Say(Owner, "/lottery 2 1 奖品");
