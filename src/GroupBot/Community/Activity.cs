@@ -11,6 +11,8 @@ public sealed class DayStats
     public DateTime Day { get; set; }
     public int Messages { get; set; }
     public int Joined { get; set; }
+    /// <summary>Who joined that day: Telegram reports a join twice (service message and chat_member); it counts once.</summary>
+    public List<long> JoinedIds { get; set; } = [];
     public int Left { get; set; }
     public List<long> Active { get; set; } = [];
 }
@@ -34,7 +36,14 @@ public sealed class Activity
         if (!d.Active.Contains(userId)) d.Active.Add(userId);
     });
 
-    public void Joined(long chatId, int count, TimeZoneInfo zone) => Update(chatId, zone, d => d.Joined += count);
+    public void Joined(long chatId, IEnumerable<long> userIds, TimeZoneInfo zone) => Update(chatId, zone, d =>
+    {
+        foreach (var id in userIds.Where(id => !d.JoinedIds.Contains(id)))
+        {
+            d.JoinedIds.Add(id);
+            d.Joined++;
+        }
+    });
 
     public void Left(long chatId, TimeZoneInfo zone) => Update(chatId, zone, d => d.Left++);
 

@@ -1,13 +1,14 @@
 using GroupBot.Chat;
 using GroupBot.Commands;
 using GroupBot.Games;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace GroupBot.Community;
 
 /// <summary>/me, /top, /mylink for everyone; /award, /sale, /level, /welcome, /stats for admins.</summary>
 public sealed class CommunityCommands(Members members, Points points, InviteLinks links, Groups groups, Activity activity, GameStore games,
-    IChatAdapter adapter, IOptionsMonitor<CommunityOptions> options, TimeProvider time)
+    IChatAdapter adapter, IOptionsMonitor<CommunityOptions> options, TimeProvider time, ILogger<CommunityCommands> log)
 {
     public IEnumerable<CommandSpec> Specs =>
     [
@@ -85,6 +86,7 @@ public sealed class CommunityCommands(Members members, Points points, InviteLink
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // Most often the bot is not an admin with the right to invite users.
+                log.LogWarning(ex, "Could not create an invite link in chat {ChatId}", ctx.ChatId);
                 return ctx.Reply("mylink", new { Link = "", Private = false, Failed = true });
             }
         }

@@ -24,6 +24,7 @@ public static class CommunitySetup
             .AddSingleton<InviteLinks>()
             .AddSingleton<Activity>()
             .AddSingleton<Welcomes>()
+            .AddHostedService(sp => sp.GetRequiredService<Welcomes>())
             .AddSingleton<CommunityCommands>();
     }
 }

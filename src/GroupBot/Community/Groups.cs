@@ -23,6 +23,8 @@ public sealed class Group
     /// <summary>/welcome off: no greeting for newcomers here.</summary>
     public bool WelcomeOff { get; set; }
     public DateTime FirstSeenUtc { get; set; }
+    /// <summary>The basic group's id before Telegram made it a supergroup: config/groups.json may still list that id.</summary>
+    public long? MigratedFrom { get; set; }
 }
 
 /// <summary>The chats the bot serves. Registered on first sight; title kept current; inactive once the bot is removed.</summary>
@@ -83,6 +85,19 @@ public sealed class Groups
 
     public Group? Find(long chatId) => _groups.FindOne(g => g.ChatId == chatId);
 
+    /// <summary>Whether the allow-list lets the bot serve this chat; a listed group stays listed after it migrates.</summary>
+    public bool Allows(long chatId) =>
+        File.Allows(chatId) || ((_cache.TryGetValue(chatId, out var g) ? g : Find(chatId))?.MigratedFrom is { } old && File.Allows(old));
+
+    /// <summary>After the database moved a chat's data to its new id: remember the old id for the operator's file.</summary>
+    public void Migrated(long oldChatId, long newChatId)
+    {
+        Forget(newChatId);
+        if (Find(newChatId) is not { } group) return;
+        group.MigratedFrom = oldChatId;
+        Save(group);
+    }
+
     public IReadOnlyList<Group> Active() => _groups.Find(g => g.Active).ToList();
 
     /// <summary>Saves a change an admin made (tags, pause).</summary>
@@ -99,20 +114,24 @@ public sealed class Groups
         return tags.All(t => mine.TryGetValue(t.Key, out var v) && string.Equals(v, t.Value, StringComparison.OrdinalIgnoreCase));
     }
 
-    public string LanguageOf(Group group) => File.Find(group.ChatId)?.Language ?? group.Language ?? _options.CurrentValue.Language;
+    public string LanguageOf(Group group) => SettingsOf(group)?.Language ?? group.Language ?? _options.CurrentValue.Language;
 
     /// <summary>A group's tags: those set with /tag, with the file's settings over them.</summary>
     public IReadOnlyDictionary<string, string> TagsOf(Group group)
     {
-        if (File.Find(group.ChatId) is not { Tags.Count: > 0 } settings) return group.Tags;
+        if (SettingsOf(group) is not { Tags.Count: > 0 } settings) return group.Tags;
         var merged = new Dictionary<string, string>(group.Tags, StringComparer.OrdinalIgnoreCase);
         foreach (var (k, v) in settings.Tags) merged[k] = v;
         return merged;
     }
 
     public TimeZoneInfo TimeZoneOf(Group group) =>
-        (File.Find(group.ChatId)?.TimeZone ?? group.TimeZone) is { } id && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone
+        (SettingsOf(group)?.TimeZone ?? group.TimeZone) is { } id && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone
         : TimeZoneInfo.FindSystemTimeZoneById(_options.CurrentValue.TimeZone);
+
+    /// <summary>The operator's file settings for a group, under its id or the id it had before it migrated.</summary>
+    private GroupSettings? SettingsOf(Group group) =>
+        File.Find(group.ChatId) ?? (group.MigratedFrom is { } old ? File.Find(old) : null);
 
     /// <summary>What an internal event (a timer) needs to know about a chat it was not told about.</summary>
     public ChatInfo InfoOf(long chatId) => Find(chatId) is { } g && Enum.TryParse<ChatKind>(g.Kind, out var kind)

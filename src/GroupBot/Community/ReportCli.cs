@@ -47,19 +47,23 @@ public static class ReportCli
         var zone = TimeZoneInfo.FindSystemTimeZoneById(config["Bot:TimeZone"] ?? "Asia/Shanghai");
         using var db = new Database(dbPath, readOnly: true);
         var time = now ?? DateTimeOffset.UtcNow;
-        var (csv, png) = Write(db, zone, time, days, outFolder, Path.Combine(root, "config", "groups.json"));
+        var (csv, summary, png) = Write(db, zone, time, days, outFolder, Path.Combine(root, "config", "groups.json"));
         output.WriteLine(csv);
+        output.WriteLine(summary);
         output.WriteLine(png);
         return 0;
     }
 
-    public static (string Csv, string Png) Write(Database db, TimeZoneInfo zone, DateTimeOffset now, int days, string outFolder, string? groupsFile = null)
+    /// <returns>the daily CSV (a row per group and day), the summary CSV (a row per group: /stats' figures) and the chart</returns>
+    public static (string Csv, string Summary, string Png) Write(Database db, TimeZoneInfo zone, DateTimeOffset now, int days, string outFolder, string? groupsFile = null)
     {
         var clock = new FixedClock(now);
-        var groups = new Groups(db, new StaticBotOptions(zone.Id), clock);
+        var groups = new Groups(db, new StaticOptions<BotOptions>(new BotOptions { TimeZone = zone.Id }), clock);
         if (groupsFile is not null) groups.File.Load(groupsFile);
         var activity = new Activity(db, clock);
         var games = new GameStore(db, Microsoft.Extensions.Logging.Abstractions.NullLogger<GameStore>.Instance);
+        var members = new Members(db, clock);
+        var points = new Points(db, members, new StaticOptions<CommunityOptions>(new CommunityOptions()), clock);
         var from = activity.Today(zone).AddDays(-(days - 1));
         var stats = activity.Days(null, from);
         var fromUtc = TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(from, DateTimeKind.Unspecified), zone);
@@ -88,6 +92,22 @@ public static class ReportCli
         // UTF-8 with a BOM so spreadsheet programs read the Chinese group names right.
         File.WriteAllText(csvPath, csv.ToString(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
 
+        // The period per group, as /stats shows it in the group: conversion and top distributors included.
+        var summaryPath = Path.Combine(outFolder, $"report-{stamp}-{days}d-groups.csv");
+        var summary = new StringBuilder("group,chat_id,tags,joined,left,active_members,messages,games_opened,players,groupbuy_players,conversion,top_distributors\n");
+        foreach (var group in all.OrderBy(g => g.Title, StringComparer.Ordinal))
+        {
+            var r = StatsReport.For(group.ChatId, days, activity, games, points, members, groups.TimeZoneOf(group), now);
+            summary.Append(Csv(group.Title)).Append(',').Append(group.ChatId).Append(',')
+                .Append(Csv(string.Join(" ", groups.TagsOf(group).Select(t => $"{t.Key}={t.Value}")))).Append(',')
+                .Append(r.Joined).Append(',').Append(r.Left).Append(',').Append(r.ActiveMembers).Append(',').Append(r.Messages).Append(',')
+                .Append(r.Games).Append(',').Append(r.Players).Append(',').Append(r.GroupBuyPlayers).Append(',')
+                .Append(r.Conversion == "—" ? "" : r.Conversion).Append(',')
+                .Append(Csv(string.Join("; ", r.Top.Select(t => $"{t.Name} {t.Points} ({t.Sales})"))))
+                .Append('\n');
+        }
+        File.WriteAllText(summaryPath, summary.ToString(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+
         var pngPath = Path.Combine(outFolder, $"report-{stamp}-{days}d.png");
         var plot = new ScottPlot.Plot();
         var dayList = Enumerable.Range(0, days).Select(i => from.AddDays(i)).ToList();
@@ -103,21 +123,25 @@ public static class ReportCli
         plot.YLabel("messages");
         plot.ShowLegend();
         plot.SavePng(pngPath, 1000, 500);
-        return (csvPath, pngPath);
+        return (csvPath, summaryPath, pngPath);
     }
 
-    private static string Csv(string value) =>
-        value.IndexOfAny([',', '"', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
+    private static string Csv(string value)
+    {
+        // A spreadsheet runs a cell that starts with = + - @ as a formula ("@amy 120" included): keep it text.
+        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r') value = "'" + value;
+        return value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
+    }
 
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;
     }
 
-    private sealed class StaticBotOptions(string zone) : Microsoft.Extensions.Options.IOptionsMonitor<BotOptions>
+    private sealed class StaticOptions<T>(T value) : Microsoft.Extensions.Options.IOptionsMonitor<T>
     {
-        public BotOptions CurrentValue { get; } = new() { TimeZone = zone };
-        public BotOptions Get(string? name) => CurrentValue;
-        public IDisposable? OnChange(Action<BotOptions, string?> listener) => null;
+        public T CurrentValue { get; } = value;
+        public T Get(string? name) => CurrentValue;
+        public IDisposable? OnChange(Action<T, string?> listener) => null;
     }
 }

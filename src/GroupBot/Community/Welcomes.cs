@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using GroupBot.Chat;
 using GroupBot.Games;
 using GroupBot.Hosting;
+using GroupBot.Storage;
 using GroupBot.Templates;
+using LiteDB;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -10,15 +12,40 @@ using Microsoft.Extensions.Options;
 
 namespace GroupBot.Community;
 
+/// <summary>Newcomers waiting for their welcome in one chat. Stored, so a restart during the delay greets them still.</summary>
+public sealed class PendingWelcome
+{
+    public ObjectId Id { get; set; } = ObjectId.NewObjectId();
+    public long ChatId { get; set; }
+    public DateTime DueUtc { get; set; }
+    public List<PendingNewcomer> Users { get; set; } = [];
+}
+
+public sealed class PendingNewcomer
+{
+    public long Id { get; set; }
+    public string Name { get; set; } = "";
+    public string? Username { get; set; }
+}
+
 /// <summary>
 /// Newcomers: profiles, attribution to the distributor whose invite link they used, and one welcome for a burst of
 /// joins (Telegram reports a join twice — the service message and chat_member — and people arrive in waves).
+/// The burst is kept in LiteDB; at start every waiting welcome gets its timer back.
 /// </summary>
-public sealed class Welcomes(TimeProvider time, ChatQueues queues, Groups groups, Members members, Points points, InviteLinks links,
-    Activity activity, GameStore games, IEnumerable<IGameFlow> flows, TemplateStore templates, IOptionsMonitor<CommunityOptions> options,
-    IServiceProvider services, IHostApplicationLifetime lifetime, ILogger<Welcomes> log) : IDisposable
+public sealed class Welcomes(Database db, TimeProvider time, ChatQueues queues, Groups groups, Members members, Points points,
+    InviteLinks links, Activity activity, GameStore games, IEnumerable<IGameFlow> flows, TemplateStore templates,
+    IOptionsMonitor<CommunityOptions> options, IServiceProvider services, IHostApplicationLifetime lifetime, ILogger<Welcomes> log)
+    : IHostedService, IDisposable
 {
-    private readonly ConcurrentDictionary<long, Pending> _pending = new();
+    private readonly ILiteCollection<PendingWelcome> _pending = db.Collection<PendingWelcome>("welcome_pending");
+    private readonly ConcurrentDictionary<long, ITimer> _timers = new();
+
+    public Task StartAsync(CancellationToken ct)
+    {
+        foreach (var pending in _pending.FindAll().ToList()) SetTimer(pending);
+        return Task.CompletedTask;
+    }
 
     public IReadOnlyList<ChatAction> Joined(MembersJoined joined)
     {
@@ -37,28 +64,28 @@ public sealed class Welcomes(TimeProvider time, ChatQueues queues, Groups groups
             }
         }
         if (people.Count == 0) return [];
-        var pending = _pending.GetOrAdd(joined.ChatId, _ => new Pending());
-        lock (pending)
+        activity.Joined(joined.ChatId, people.Select(u => u.Id), groups.TimeZoneOf(groups.Ensure(joined.Chat)));
+        var pending = _pending.FindOne(p => p.ChatId == joined.ChatId) ?? new PendingWelcome
         {
-            foreach (var user in people.Where(u => pending.Users.All(p => p.Id != u.Id))) pending.Users.Add(user);
-            pending.Timer ??= time.CreateTimer(_ => Due(joined.Chat), null, TimeSpan.FromSeconds(options.CurrentValue.WelcomeDelaySeconds), Timeout.InfiniteTimeSpan);
-        }
+            ChatId = joined.ChatId,
+            DueUtc = time.GetUtcNow().UtcDateTime.AddSeconds(options.CurrentValue.WelcomeDelaySeconds),
+        };
+        foreach (var user in people.Where(u => pending.Users.All(p => p.Id != u.Id)))
+            pending.Users.Add(new PendingNewcomer { Id = user.Id, Name = user.FirstName, Username = user.Username });
+        _pending.Upsert(pending);
+        if (!_timers.ContainsKey(joined.ChatId)) SetTimer(pending);
         return [];
     }
 
     /// <summary>The welcome for everyone who joined during the delay.</summary>
     public IReadOnlyList<ChatAction> Flush(WelcomeDue due)
     {
-        if (!_pending.TryRemove(due.ChatId, out var pending)) return [];
-        List<ChatUser> users;
-        lock (pending)
-        {
-            pending.Timer?.Dispose();
-            users = [.. pending.Users];
-        }
+        ClearTimer(due.ChatId);
+        if (_pending.FindOne(p => p.ChatId == due.ChatId) is not { } pending) return [];
+        _pending.Delete(pending.Id);
+        var users = pending.Users.Select(u => new ChatUser(u.Id, u.Name, u.Username)).ToList();
         var group = groups.Ensure(due.Chat);
         var zone = groups.TimeZoneOf(group);
-        activity.Joined(due.ChatId, users.Count, zone);
         var gift = options.CurrentValue.WelcomePoints;
         if (gift > 0)
             foreach (var u in users) points.Add(due.ChatId, u.Id, PointKind.Welcome, gift, "welcome", 0, key: $"welcome:{due.ChatId}:{u.Id}");
@@ -72,28 +99,49 @@ public sealed class Welcomes(TimeProvider time, ChatQueues queues, Groups groups
         }))];
     }
 
-    private void Due(ChatInfo chat)
+    /// <summary>After the database moved a chat's data: a waiting welcome now waits under the new id.</summary>
+    public void Migrated(long oldChatId, long newChatId)
     {
+        ClearTimer(oldChatId);
+        if (_pending.FindOne(p => p.ChatId == newChatId) is { } pending) SetTimer(pending);
+    }
+
+    private void SetTimer(PendingWelcome pending)
+    {
+        var chatId = pending.ChatId;
+        var due = pending.DueUtc - time.GetUtcNow().UtcDateTime;
+        if (due < TimeSpan.Zero) due = TimeSpan.Zero;
+        ClearTimer(chatId);
+        _timers[chatId] = time.CreateTimer(_ => Due(chatId), null, due, Timeout.InfiniteTimeSpan);
+    }
+
+    private void ClearTimer(long chatId)
+    {
+        if (_timers.TryRemove(chatId, out var timer)) timer.Dispose();
+    }
+
+    private void Due(long chatId)
+    {
+        // Shutting down: the newcomers are in LiteDB and are welcomed after the next start.
         if (lifetime.ApplicationStopping.IsCancellationRequested) return;
         try
         {
             var processor = services.GetRequiredService<EventProcessor>();
-            _ = queues.Enqueue(chat.Id, () => processor.Process(new WelcomeDue(chat), lifetime.ApplicationStopping));
+            _ = queues.Enqueue(chatId, () => processor.Process(new WelcomeDue(groups.InfoOf(chatId)), lifetime.ApplicationStopping));
         }
         catch (ObjectDisposedException)
         {
         }
     }
 
-    public void Dispose()
+    public Task StopAsync(CancellationToken ct)
     {
-        foreach (var pending in _pending.Values)
-            lock (pending) pending.Timer?.Dispose();
+        Dispose();
+        return Task.CompletedTask;
     }
 
-    private sealed class Pending
+    public void Dispose()
     {
-        public List<ChatUser> Users { get; } = [];
-        public ITimer? Timer { get; set; }
+        foreach (var chatId in _timers.Keys) ClearTimer(chatId);
     }
 }

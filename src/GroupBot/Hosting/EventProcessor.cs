@@ -42,7 +42,7 @@ public sealed class EventProcessor(
     private async Task<IReadOnlyList<ChatAction>> Route(ChatEvent evt, CancellationToken ct)
     {
         if (evt.Chat.Kind == ChatKind.Channel) return [];
-        if (evt.Chat.Kind != ChatKind.Private && !groups.File.Allows(evt.ChatId) && evt is not (ChatMigrated or BotRemoved))
+        if (evt.Chat.Kind != ChatKind.Private && !groups.Allows(evt.ChatId) && evt is not (ChatMigrated or BotRemoved))
         {
             // Not a group of this brand: leave once, and do nothing for it meanwhile.
             if (evt is not BotAdded && groups.Find(evt.ChatId) is { Active: false }) return [];
@@ -59,6 +59,8 @@ public sealed class EventProcessor(
                 roles.Forget(migrated.ChatId);
                 groups.RemoveRegistration(migrated.NewChatId);
                 var moved = db.MigrateChat(migrated.ChatId, migrated.NewChatId);
+                groups.Migrated(migrated.ChatId, migrated.NewChatId);
+                welcomes.Migrated(migrated.ChatId, migrated.NewChatId);
                 // Timers carry the chat id they were set with: set them again under the new id.
                 foreach (var game in gameStore.Live(migrated.NewChatId)) deadlines.Set(game);
                 log.LogInformation("Chat {OldChatId} migrated to {NewChatId}: {Documents} documents moved", migrated.ChatId, migrated.NewChatId, moved);

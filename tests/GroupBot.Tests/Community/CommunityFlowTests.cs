@@ -48,6 +48,31 @@ public sealed class CommunityFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_leaderboard_across_a_tag_adds_up_every_group_with_that_tag_and_no_other()
+    {
+        var east = new ChatInfo(-2001, ChatKind.Supergroup, "浦东群");
+        var north = new ChatInfo(-2002, ChatKind.Supergroup, "北京群");
+        await _bot.Say(Owner, "/tag city=上海");
+        await _bot.SayIn(east, Owner, "/tag city=上海");
+        await _bot.SayIn(north, Owner, "/tag city=北京");
+        await _bot.Say(Owner, "/award @amy 10");
+        await _bot.SayIn(east, Owner, "/award @amy 15");
+        await _bot.SayIn(east, Owner, "/award @ben 20");
+        await _bot.SayIn(north, Owner, "/award @ben 100");
+
+        var here = Text(await _bot.Say(Ben, "/top all"));
+        Assert.Contains("🥇 @amy 10 分", here);
+        Assert.DoesNotContain("@ben", here);
+        var city = Text(await _bot.SayIn(north, Ben, "/top all tag=city:上海"));
+        Assert.Contains("（city:上海 全部群）", city);
+        Assert.Contains("🥇 @amy 25 分", city);
+        Assert.Contains("🥈 @ben 20 分", city);
+        Assert.Contains("🥇 @ben 100 分", Text(await _bot.SayIn(north, Ben, "/top all tag=city:北京")));
+        Assert.Contains("还没有人上榜", Text(await _bot.Say(Ben, "/top all tag=city:广州")));
+        Assert.Contains("应写成 键=值", Text(await _bot.Say(Ben, "/top all tag=city")));
+    }
+
+    [Fact]
     public async Task Text_mentions_resolve_and_unknown_users_get_a_clear_reply()
     {
         await _bot.Say(NoUsername, "我没有用户名");
@@ -88,6 +113,23 @@ public sealed class CommunityFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_restart_during_the_welcome_delay_still_welcomes_once_and_counts_each_join_once()
+    {
+        var dan = new ChatUser(470, "Dan", "dan");
+        await _bot.Deliver(new MembersJoined(BotHarness.Group, [dan]));
+        await _bot.Deliver(new MembersJoined(BotHarness.Group, [dan], "https://t.me/+other"));
+        Assert.Contains("新进 1 人", Text(await _bot.Say(Owner, "/stats")));
+        await _bot.Restart();
+        await _bot.Deliver(new MembersJoined(BotHarness.Group, [new ChatUser(471, "Eve", "eve")]));
+        var welcome = Assert.Single((await _bot.AdvanceAll(TimeSpan.FromSeconds(10))).OfType<SendText>());
+        Assert.Contains("欢迎 @dan、@eve 加入测试群", welcome.Text);
+        Assert.Equal(5, _bot.Get<Points>().TotalPoints(dan.Id));
+        await _bot.Restart();
+        Assert.Empty((await _bot.AdvanceAll(TimeSpan.FromSeconds(30))).OfType<SendText>());
+        Assert.Contains("新进 2 人", Text(await _bot.Say(Owner, "/stats")));
+    }
+
+    [Fact]
     public async Task Welcome_off_greets_nobody()
     {
         await _bot.Say(Owner, "/welcome off");
@@ -108,6 +150,18 @@ public sealed class CommunityFlowTests : IAsyncLifetime
         Assert.Contains("邀请新人 1 位", Text(await _bot.Say(Amy, "/me")));
         Assert.Contains("由 @amy 邀请", Text(await _bot.Say(carol, "/me")));
         Assert.Contains("🥇 @amy 1 位", Text(await _bot.Say(Ben, "/top all by=recruits")));
+    }
+
+    [Fact]
+    public async Task Mylink_without_the_right_to_invite_says_what_to_fix_and_stores_nothing()
+    {
+        _bot.Chat_.InviteLinksRefused = true;
+        Assert.Contains("需要把机器人设为群管理员并允许\"邀请用户\"", Text(await _bot.Say(Amy, "/mylink")));
+        Assert.Null(_bot.Get<InviteLinks>().Of(BotHarness.Chat, Amy.Id));
+        _bot.Chat_.InviteLinksRefused = false;
+        var link = Text(await _bot.Say(Amy, "/mylink")).Split('\n')[1];
+        Assert.Equal("https://t.me/+fake-1009x@amy", link); // named after the distributor
+        Assert.Equal(Amy.Id, _bot.Get<InviteLinks>().OwnerOf(BotHarness.Chat, link));
     }
 
     [Fact]

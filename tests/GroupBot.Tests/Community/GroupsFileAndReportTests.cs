@@ -52,6 +52,19 @@ public sealed class GroupsFileAndReportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_listed_group_that_migrates_is_still_served_with_its_file_settings()
+    {
+        var old = new ChatInfo(-1009, ChatKind.Group, "测试群");
+        var moved = new ChatInfo(-1001009000001, ChatKind.Supergroup, "测试群");
+        await _bot.SayIn(old, BotHarness.Owner, "hi");
+        Assert.Empty(await _bot.Deliver2(new ChatMigrated(old, moved.Id)));
+        var tags = await _bot.SayIn(moved, BotHarness.Owner, "/tag");
+        Assert.DoesNotContain(tags, a => a is LeaveChat);
+        Assert.Contains("city=上海", tags.OfType<SendText>().Single().Text);
+        Assert.True(_bot.Get<Groups>().Find(moved.Id)!.Active);
+    }
+
+    [Fact]
     public void A_broken_groups_file_names_its_path()
     {
         var path = _dir.File("groups.json");
@@ -79,13 +92,35 @@ public sealed class GroupsFileAndReportTests : IAsyncLifetime
         await _bot.Say(BotHarness.Owner, "/groupbuy 69 3:65 栗子");
         await _bot.Say(new ChatUser(72, "Ben", "ben"), "/join");
         var db = _bot.Get<Database>();
-        var (csv, png) = ReportCli.Write(db, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"), _bot.Time.GetUtcNow(), 7, _dir.File("reports"),
+        await _bot.Say(BotHarness.Owner, "/award @ben 30");
+        await _bot.Say(BotHarness.Owner, "/sale @ben 120");
+        var (csv, summary, png) = ReportCli.Write(db, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"), _bot.Time.GetUtcNow(), 7, _dir.File("reports"),
             Path.Combine(_root.Path, "config", "groups.json"));
         var lines = File.ReadAllLines(csv);
         Assert.Equal("group,chat_id,tags,day,joined,left,active_members,messages,games_opened,players", lines[0].TrimStart('\uFEFF'));
-        Assert.Contains(lines, l => l.StartsWith("测试群,-1009,city=上海,2026-11-22,0,0,2,3,1,1", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("测试群,-1009,city=上海,2026-11-22,0,0,2,5,1,1", StringComparison.Ordinal));
         Assert.Equal(1 + 7, lines.Length); // one group known to the bot, seven days
+        var groups = File.ReadAllLines(summary);
+        Assert.Equal("group,chat_id,tags,joined,left,active_members,messages,games_opened,players,groupbuy_players,conversion,top_distributors",
+            groups[0].TrimStart('\uFEFF'));
+        // Ben and the owner were active; Ben joined the group buy: 50%. A leading @ is kept as text for spreadsheets.
+        Assert.Equal("测试群,-1009,city=上海,0,0,2,5,1,1,1,50%,'@ben 30 (¥120.00)", groups[1]);
+        Assert.Equal(2, groups.Length);
         Assert.True(new FileInfo(png).Length > 1000);
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(png)[..4]);
+    }
+
+    [Fact]
+    public void The_report_command_refuses_bad_arguments_and_a_missing_database_with_one_line()
+    {
+        using var root = Repo.Temp().WithBotFiles();
+        var (output, error) = (new StringWriter(), new StringWriter());
+        Assert.Equal(2, ReportCli.Run(["--days", "week"], output, error, root.Path));
+        Assert.Equal(ReportCli.Usage, error.ToString().Trim());
+        Assert.Equal(2, ReportCli.Run(["--days", "0"], output, error, root.Path));
+        error.GetStringBuilder().Clear();
+        Assert.Equal(1, ReportCli.Run(["--days", "30"], output, error, root.Path));
+        Assert.EndsWith("groupbot.db: no database yet (run the bot first)", error.ToString().Trim());
+        Assert.Empty(output.ToString());
     }
 }

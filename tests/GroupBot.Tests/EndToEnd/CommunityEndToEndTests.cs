@@ -29,20 +29,7 @@ public sealed class CommunityEndToEndTests(TelegramPeer peer) : IClassFixture<Te
         foreach (var n in newcomers)
         {
             await users.SendNewMembers(n, chat, n);
-            await users.SendRawUpdate(new JsonObject
-            {
-                ["chat_member"] = new JsonObject
-                {
-                    ["chat"] = PeerClient.ChatJson(chat), ["from"] = PeerClient.UserJson(n), ["date"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
-                    ["old_chat_member"] = new JsonObject { ["status"] = "left", ["user"] = PeerClient.UserJson(n) },
-                    ["new_chat_member"] = new JsonObject { ["status"] = "member", ["user"] = PeerClient.UserJson(n) },
-                    ["invite_link"] = new JsonObject
-                    {
-                        ["invite_link"] = link, ["creator"] = new JsonObject { ["id"] = 666, ["is_bot"] = true, ["first_name"] = "Bot" },
-                        ["creates_join_request"] = false, ["is_primary"] = false, ["is_revoked"] = false,
-                    },
-                },
-            });
+            await users.SendRawUpdate(JoinedThrough(chat, n, link));
         }
         var welcome = await users.WaitForBotMessage(chat, m => m.Text.Contains("欢迎"));
         Assert.Contains("@cat、@dan、@eve", welcome.Text);
@@ -82,6 +69,63 @@ public sealed class CommunityEndToEndTests(TelegramPeer peer) : IClassFixture<Te
         Assert.Contains(amyWon ? "🥇 @amy 40 分" : "🥇 @amy 30 分", top.Text);
         Assert.Contains(amyWon ? "" : "@ben 10 分", top.Text);
     }
+
+    [Fact]
+    public async Task Migration_to_a_supergroup_keeps_points_members_and_invite_links()
+    {
+        var old = new PeerChat(-4002, "group", "老积分群");
+        var moved = new PeerChat(-1005000000004, "supergroup", "老积分群");
+        await using var bot = new BotOnPeer(peer, "5004:migrate");
+        await bot.Users.SetChatMember(old.Id, Owner, "creator");
+        await bot.Users.SetChatMember(moved.Id, Owner, "creator");
+        await bot.Start();
+        var users = bot.Users;
+        await users.SendText(Amy, old, "大家好");
+        await users.SendCommand(Owner, old, "/award @amy 50 好文案");
+        await users.WaitForBotMessage(old, m => m.Text.Contains("@amy +50 积分"));
+        await users.SendCommand(Amy, old, "/mylink");
+        var link = (await users.WaitForBotMessage(old, m => m.Text.Contains("专属邀请链接"))).Text.Split('\n')[1];
+
+        await users.SendRawUpdate(new JsonObject
+        {
+            ["message"] = new JsonObject
+            {
+                ["message_id"] = 99, ["date"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(), ["from"] = PeerClient.UserJson(Owner),
+                ["chat"] = PeerClient.ChatJson(old), ["migrate_to_chat_id"] = moved.Id,
+            },
+        });
+        var migrated = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (bot.Get<Groups>().Find(moved.Id)?.MigratedFrom != old.Id && DateTime.UtcNow < migrated) await Task.Delay(50);
+        Assert.Equal(old.Id, bot.Get<Groups>().Find(moved.Id)?.MigratedFrom);
+
+        await users.SendCommand(Ben, moved, "/top all");
+        Assert.Contains("🥇 @amy 50 分", (await users.WaitForBotMessage(moved, m => m.Text.Contains("🏆"))).Text);
+        await users.SendCommand(Amy, moved, "/mylink");
+        Assert.Equal(link, (await users.WaitForBotMessage(moved, m => m.Text.Contains("专属邀请链接"))).Text.Split('\n')[1]);
+        var cat = new PeerUser(63, "Cat", "cat");
+        await users.SendRawUpdate(JoinedThrough(moved, cat, link));
+        await users.WaitForBotMessage(moved, m => m.Text.Contains("欢迎 @cat"));
+        await users.SendCommand(Amy, moved, "/me");
+        var me = (await users.WaitForBotMessage(moved, m => m.Text.Contains("👤"))).Text;
+        Assert.Contains("积分 70", me); // 50 awarded before the move, 20 for the newcomer after it
+        Assert.Contains("邀请新人 1 位", me);
+    }
+
+    /// <summary>The chat_member update Telegram sends an admin bot when someone joins through an invite link.</summary>
+    private static JsonObject JoinedThrough(PeerChat chat, PeerUser user, string link) => new()
+    {
+        ["chat_member"] = new JsonObject
+        {
+            ["chat"] = PeerClient.ChatJson(chat), ["from"] = PeerClient.UserJson(user), ["date"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            ["old_chat_member"] = new JsonObject { ["status"] = "left", ["user"] = PeerClient.UserJson(user) },
+            ["new_chat_member"] = new JsonObject { ["status"] = "member", ["user"] = PeerClient.UserJson(user) },
+            ["invite_link"] = new JsonObject
+            {
+                ["invite_link"] = link, ["creator"] = new JsonObject { ["id"] = 666, ["is_bot"] = true, ["first_name"] = "Bot" },
+                ["creates_join_request"] = false, ["is_primary"] = false, ["is_revoked"] = false,
+            },
+        },
+    };
 
     [Fact]
     public async Task A_post_with_a_product_photo_is_sent_as_a_photo_with_its_caption()

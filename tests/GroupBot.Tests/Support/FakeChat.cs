@@ -43,8 +43,12 @@ public sealed class FakeChat : IChatAdapter
     public Task<IReadOnlySet<long>> GetChatAdminsAsync(long chatId, CancellationToken ct) =>
         Task.FromResult<IReadOnlySet<long>>(Admins.ToHashSet());
 
-    public Task<string> CreateInviteLinkAsync(long chatId, string name, CancellationToken ct) =>
-        Task.FromResult($"https://t.me/+fake{chatId}x{name}");
+    /// <summary>As Telegram answers a bot that is not an admin allowed to invite users.</summary>
+    public bool InviteLinksRefused { get; set; }
+
+    public Task<string> CreateInviteLinkAsync(long chatId, string name, CancellationToken ct) => InviteLinksRefused
+        ? Task.FromException<string>(new InvalidOperationException("Bad Request: not enough rights to manage chat invite links"))
+        : Task.FromResult($"https://t.me/+fake{chatId}x{name}");
 
     public Task SetCommandMenuAsync(IReadOnlyList<(string Name, string Description)> commands, string? languageCode, CancellationToken ct) =>
         Task.CompletedTask;
