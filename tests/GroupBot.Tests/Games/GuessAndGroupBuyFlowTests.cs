@@ -213,6 +213,19 @@ public sealed class GuessAndGroupBuyFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_edit_coalesced_before_a_restart_is_not_lost()
+    {
+        await _bot.Say(Owner, "/groupbuy 69 3:65 有机栗仁");
+        Assert.Single((await _bot.Say(Users[0], "/join")).OfType<EditText>());
+        // Inside the edit gap: this join's edit waits for the gap, and the restart comes first.
+        Assert.Empty((await _bot.Say(Users[1], "/join")).OfType<EditText>());
+        await _bot.Restart();
+        var edit = Assert.Single((await _bot.Advance(TimeSpan.FromSeconds(1))).OfType<EditText>());
+        Assert.Equal(1001, edit.MessageId);
+        Assert.Contains("已参团 2 人", edit.Text);
+    }
+
+    [Fact]
     public async Task Cancelling_a_group_buy_refunds_each_deposit_by_name_without_the_bonus()
     {
         await _bot.Say(Owner, "/groupbuy 69 3:65 有机栗仁 deposit=2");
