@@ -229,6 +229,27 @@ public sealed class LotteryFlowTests : IAsyncLifetime
         Assert.Single(Store.LedgerOf(1), l => l.Kind == LedgerKind.Refund);
     }
 
+    [Fact]
+    public async Task A_grab_window_that_ended_while_the_bot_was_down_settles_at_start_with_the_stragglers_and_says_so()
+    {
+        await Open("3 1 奖品");
+        foreach (var p in Players.Take(3)) await _bot.Say(p, "/join");
+        await _bot.Say(Players[1], "/grab");
+        await _bot.DisposeAsync();
+        _bot.Time.Advance(TimeSpan.FromHours(1));
+        await _bot.Restart();
+        var result = Assert.Single((await _bot.Advance(TimeSpan.Zero)).OfType<SendText>(), s => s.Text.Contains("🏆")).Text;
+        Assert.Contains("机器人离线期间到期", result);
+        var game = Store.Find(BotHarness.Chat, 1)!;
+        Assert.Equal(GameState.Settled, game.State);
+        var shares = LotterySplit.Shares(100, 3, _bot.Entropy_Seed(1));
+        Assert.Equal([shares[1], shares[0], shares[2]], game.Players.Select(p => p.ShareFen!.Value));
+        Assert.Single(Store.LedgerOf(1), l => l.Kind == LedgerKind.Prize);
+        await _bot.Restart();
+        Assert.DoesNotContain(await _bot.Advance(TimeSpan.FromHours(1)), a => a.ToString()!.Contains("红包"));
+        Assert.Single(Store.LedgerOf(1), l => l.Kind == LedgerKind.Prize);
+    }
+
     [Theory]
     [InlineData("/lottery", "缺少人数、红包金额和奖品")]
     [InlineData("/lottery 0 1 x", "人数至少 2 人")]
