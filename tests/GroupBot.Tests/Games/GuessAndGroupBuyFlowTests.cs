@@ -119,7 +119,11 @@ public sealed class GuessAndGroupBuyFlowTests : IAsyncLifetime
         var reply = await _bot.Reply(Users[2], 1001, "５９．９元");
         Assert.IsType<DeleteMessage>(reply[0]);
         Assert.Contains(reply.Texts(), t => t.Contains("@u2 也猜中了！享 10% 折扣"));
-        Assert.Contains("你已经猜中啦", (await _bot.Say(Users[1], "/g 59.9")).Texts().First());
+        // A winner's repeat is removed whatever it says, so it neither shows the price nor tells by its removal.
+        var repeat = await _bot.Say(Users[1], "/g 59.9");
+        Assert.Contains("你已经猜中啦", repeat.Texts().First());
+        Assert.Single(repeat.OfType<DeleteMessage>());
+        Assert.Single((await _bot.Say(Users[1], "/g 12")).OfType<DeleteMessage>());
         var result = (await _bot.Say(Owner, "/end")).OfType<SendText>().Single();
         Assert.Contains("@u1 第一个猜中，获得：栗子一袋", result.Text);
         Assert.Contains("享 10% 折扣：@u2", result.Text);

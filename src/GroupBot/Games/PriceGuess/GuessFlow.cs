@@ -83,7 +83,9 @@ public sealed class GuessFlow(GameStore store, Deadlines deadlines, GameMessages
         {
             case GuessResult.NotAGuess: return reply(view.Notice(part.ByName ? "guess_form_name" : "guess_form_price"));
             case GuessResult.NoTriesLeft: return reply(view.Notice("no_tries_left", part.Tries));
-            case GuessResult.AlreadyRight: return reply(view.Notice("already_right"));
+            // A winner's repeat may well be the answer again: removed whatever it says, so its removal tells nothing.
+            case GuessResult.AlreadyRight:
+                return [.. reply(view.Notice("already_right")), .. messageId is { } again ? [new DeleteMessage(view.ChatId, again)] : Array.Empty<ChatAction>()];
             case GuessResult.Ended: return reply(view.Notice("guess_closed"));
             case GuessResult.Wrong:
                 store.Save(game, []);
