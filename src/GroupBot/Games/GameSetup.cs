@@ -13,6 +13,7 @@ public static class GameSetup
         .AddSingleton<Deadlines>()
         .AddHostedService(sp => sp.GetRequiredService<Deadlines>())
         .AddSingleton<MessageRefresh>()
+        .AddHostedService(sp => sp.GetRequiredService<MessageRefresh>())
         .AddSingleton<GameMessages>()
         .AddSingleton<LotteryFlow>()
         .AddSingleton<GuessFlow>()

@@ -10,13 +10,30 @@ namespace GroupBot.Games;
 /// <summary>
 /// Keeps game-message edits within Telegram's limits: at most one edit per game every <see cref="MinGap"/>.
 /// A burst of joins becomes one edit, sent when the gap has passed (through the chat's queue, so it shows the
-/// state at that moment). Phase changes are edited at once.
+/// state at that moment). Phase changes are edited at once. A waiting edit lives only in memory, so at start every
+/// live game's message gets one refresh: an edit coalesced just before a stop or crash is not lost (when the message
+/// was already up to date Telegram answers "not modified", which the adapter takes as done).
 /// </summary>
-public sealed class MessageRefresh(TimeProvider time, ChatQueues queues, Groups groups, IServiceProvider services, IHostApplicationLifetime lifetime)
-    : IDisposable
+public sealed class MessageRefresh(TimeProvider time, ChatQueues queues, Groups groups, GameStore games, IServiceProvider services,
+    IHostApplicationLifetime lifetime) : IHostedService, IDisposable
 {
     public static readonly TimeSpan MinGap = TimeSpan.FromSeconds(3);
     private readonly ConcurrentDictionary<int, Slot> _slots = new();
+
+    public Task StartAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        // A game already past its deadline is settled at start, and that edits its message anyway.
+        foreach (var game in games.AllLive().Where(g => g.DeadlineUtc > now))
+        {
+            var slot = _slots.GetOrAdd(game.Id, _ => new Slot());
+            var (chatId, gameId) = (game.ChatId, game.Id);
+            lock (slot) slot.Pending ??= time.CreateTimer(_ => Due(chatId, gameId), null, TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
 
     /// <summary>True when an edit may go out now (and counts it); false when one is scheduled for later instead.</summary>
     public bool TryEditNow(Game game, bool force)

@@ -45,6 +45,69 @@ public sealed class GuessAndGroupBuyFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_secret_stays_hidden_through_right_guesses_edits_a_restart_and_a_cancel()
+    {
+        var texts = new List<string>();
+        var buttons = new List<string>();
+        void Keep(IEnumerable<ChatAction> actions)
+        {
+            var list = actions.ToList();
+            texts.AddRange(list.Texts());
+            foreach (var a in list)
+            {
+                var rows = a switch { SendText s => s.Buttons, EditText e => e.Buttons, _ => null } ?? [];
+                buttons.AddRange(rows.SelectMany(r => r).SelectMany(b => new[] { b.Text, b.Data }));
+            }
+        }
+        Keep(await _bot.Say(Owner, "/guess 72.5 新品栗子 tries=2"));
+        Keep(await _bot.Say(Users[0], "/g 70"));
+        Keep(await _bot.Say(Users[1], "/g 72.50"));
+        Keep(await _bot.Reply(Users[2], 1001, "７２．５"));
+        Keep(await _bot.Advance(TimeSpan.FromSeconds(5)));
+        await _bot.Restart();
+        Keep(await _bot.Say(Users[3], "/g 72.5元"));
+        Keep(await _bot.Say(Users[4], "/games"));
+        Keep(await _bot.Say(Owner, "/cancel"));
+        Keep(await _bot.Reply(Users[5], 1001, "72.5"));
+        Keep(await _bot.Advance(TimeSpan.FromHours(2)));
+        Assert.Contains(texts, t => t.Contains("已取消"));
+        Assert.All(texts.Concat(buttons), t => Assert.DoesNotContain("72.5", t));
+        Assert.DoesNotContain(_bot.Logs(), l => l.Contains("72.5"));
+        // A cancelled guess never reveals the price, and nothing after the cancel counts.
+        Assert.Equal(GameState.Cancelled, Store.Find(BotHarness.Chat, 1)!.State);
+        Assert.Equal(4, Store.Find(BotHarness.Chat, 1)!.Guess!.Guesses.Count);
+    }
+
+    [Fact]
+    public async Task The_name_variant_keeps_its_answer_and_aliases_secret_until_settlement()
+    {
+        var texts = new List<string>((await _bot.Say(Owner, "/guess name 有机栗仁 秋天的坚果 aliases=栗仁|Organic")).Texts());
+        texts.AddRange((await _bot.Say(Users[0], "/g 核桃")).Texts());
+        texts.AddRange((await _bot.Say(Users[1], "/g organic")).Texts());
+        texts.AddRange((await _bot.Reply(Users[2], 1001, "有 机 栗 仁")).Texts());
+        texts.AddRange((await _bot.Say(Users[3], "/games")).Texts());
+        texts.AddRange((await _bot.Advance(TimeSpan.FromSeconds(5))).Texts());
+        Assert.All(texts, t => Assert.DoesNotContain("栗仁", t));
+        Assert.All(texts, t => Assert.DoesNotContain("organic", t, StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(_bot.Logs(), l => l.Contains("栗仁"));
+        var result = (await _bot.Say(Owner, "/end")).OfType<SendText>().Single().Text;
+        Assert.Contains("揭晓：有机栗仁", result);
+        Assert.Contains("@u1 第一个猜中", result);
+        Assert.Contains("享 10% 折扣：@u2", result);
+    }
+
+    [Theory]
+    [InlineData("/guess name ！！ 秋天的坚果")]
+    [InlineData("/guess name \"  \" 秋天的坚果")]
+    public async Task A_name_answer_nobody_could_type_is_refused(string command)
+    {
+        var actions = await _bot.Say(Owner, command);
+        Assert.IsType<DeleteMessage>(actions[0]);
+        Assert.Contains("答案必须有文字", actions.Texts().Single(t => t.Length > 0));
+        Assert.Empty(Store.Live(BotHarness.Chat));
+    }
+
+    [Fact]
     public async Task First_exact_wins_the_gift_later_exact_win_the_discount_and_right_guesses_are_deleted()
     {
         await _bot.Say(Owner, "/guess 59.9 新品栗子 gift=栗子一袋 discount=9折");
@@ -56,7 +119,11 @@ public sealed class GuessAndGroupBuyFlowTests : IAsyncLifetime
         var reply = await _bot.Reply(Users[2], 1001, "５９．９元");
         Assert.IsType<DeleteMessage>(reply[0]);
         Assert.Contains(reply.Texts(), t => t.Contains("@u2 也猜中了！享 10% 折扣"));
-        Assert.Contains("你已经猜中啦", (await _bot.Say(Users[1], "/g 59.9")).Texts().First());
+        // A winner's repeat is removed whatever it says, so it neither shows the price nor tells by its removal.
+        var repeat = await _bot.Say(Users[1], "/g 59.9");
+        Assert.Contains("你已经猜中啦", repeat.Texts().First());
+        Assert.Single(repeat.OfType<DeleteMessage>());
+        Assert.Single((await _bot.Say(Users[1], "/g 12")).OfType<DeleteMessage>());
         var result = (await _bot.Say(Owner, "/end")).OfType<SendText>().Single();
         Assert.Contains("@u1 第一个猜中，获得：栗子一袋", result.Text);
         Assert.Contains("享 10% 折扣：@u2", result.Text);
@@ -147,6 +214,42 @@ public sealed class GuessAndGroupBuyFlowTests : IAsyncLifetime
         Assert.Contains("@u0 ¥1.10", result.Text);
         Assert.Contains("@u1 ¥1.10", result.Text);
         Assert.Equal(220, Store.LedgerOf(1).Where(l => l.Kind is LedgerKind.Refund or LedgerKind.Bonus).Sum(l => l.AmountFen));
+    }
+
+    [Fact]
+    public async Task An_edit_coalesced_before_a_restart_is_not_lost()
+    {
+        await _bot.Say(Owner, "/groupbuy 69 3:65 有机栗仁");
+        Assert.Single((await _bot.Say(Users[0], "/join")).OfType<EditText>());
+        // Inside the edit gap: this join's edit waits for the gap, and the restart comes first.
+        Assert.Empty((await _bot.Say(Users[1], "/join")).OfType<EditText>());
+        await _bot.Restart();
+        var edit = Assert.Single((await _bot.Advance(TimeSpan.FromSeconds(1))).OfType<EditText>());
+        Assert.Equal(1001, edit.MessageId);
+        Assert.Contains("已参团 2 人", edit.Text);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_group_buy_refunds_each_deposit_by_name_without_the_bonus()
+    {
+        await _bot.Say(Owner, "/groupbuy 69 3:65 有机栗仁 deposit=2");
+        await _bot.Say(Users[0], "/join");
+        await _bot.Say(Users[1], "/join");
+        await _bot.Say(Users[1], "/leave");
+        await _bot.Say(Users[2], "/join");
+        var result = (await _bot.Say(Owner, "/cancel 1")).OfType<SendText>().Single().Text;
+        Assert.Contains("已取消，定金全额退还", result);
+        Assert.Contains("@u0 ¥2.00", result);
+        Assert.Contains("@u2 ¥2.00", result);
+        Assert.DoesNotContain("@u1", result);
+        var ledger = Store.LedgerOf(1);
+        Assert.Equal([Users[0].Id, Users[2].Id], ledger.Where(l => l.Kind == LedgerKind.Refund).Select(l => l.UserId));
+        Assert.DoesNotContain(ledger, l => l.Kind is LedgerKind.Bonus or LedgerKind.Order);
+        Assert.Contains("这局游戏已经结束了", (await _bot.Press(Users[3], 1001, "g:1:join")).Texts().Single());
+        // The deadline of the cancelled buy passes without a word (a scheduled daily post may go out meanwhile).
+        var later = await _bot.Advance(TimeSpan.FromDays(1));
+        Assert.DoesNotContain(later, a => a is EditText || a.ToString()!.Contains("团购"));
+        Assert.Equal(2, Store.LedgerOf(1).Count(l => l.Kind == LedgerKind.Refund));
     }
 
     [Theory]

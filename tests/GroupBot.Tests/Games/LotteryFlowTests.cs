@@ -120,6 +120,80 @@ public sealed class LotteryFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_verify_command_re_derives_exactly_the_shares_the_result_posted_and_the_seed_stays_secret_until_then()
+    {
+        var before = new List<ChatAction>(await _bot.Say(Owner, "/lottery 4 ¥0.37 奖品"));
+        foreach (var p in Players.Take(4)) before.AddRange(await _bot.Say(p, "/join"));
+        before.AddRange(await _bot.Say(Players[3], "/grab"));
+        before.AddRange(await _bot.Say(Players[1], "/grab"));
+        before.AddRange(await _bot.Say(Players[1], "/games"));
+        var seedHex = Convert.ToHexStringLower(_bot.Entropy_Seed(1));
+        Assert.Contains(before.Texts(), t => t.Contains(LotterySplit.Hash(_bot.Entropy_Seed(1))));
+        Assert.DoesNotContain(before.Texts(), t => t.Contains(seedHex, StringComparison.OrdinalIgnoreCase));
+
+        // Two grabbed, two are stragglers when the window ends.
+        var result = Assert.Single((await _bot.Advance(LotteryRules.DefaultGrabWindow)).OfType<SendText>(), s => s.Text.Contains("🏆")).Text;
+        var posted = System.Text.RegularExpressions.Regex.Matches(result, @"^(\d+)\. \S+ (¥\d+\.\d\d)", System.Text.RegularExpressions.RegexOptions.Multiline)
+            .Select(m => (Order: int.Parse(m.Groups[1].Value), Amount: m.Groups[2].Value)).ToList();
+        Assert.Equal([1, 2, 3, 4], posted.Select(p => p.Order));
+        var revealed = System.Text.RegularExpressions.Regex.Match(result, "种子：([0-9a-f]{64})").Groups[1].Value;
+        Assert.Equal(seedHex, revealed);
+
+        var (output, error) = (new StringWriter(), new StringWriter());
+        Assert.Equal(0, LotteryVerify.Run(["lottery", revealed, "¥0.37", "4"], output, error));
+        var derived = System.Text.RegularExpressions.Regex.Matches(output.ToString(), @"^\s*\d+\. (¥\d+\.\d\d)", System.Text.RegularExpressions.RegexOptions.Multiline)
+            .Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(posted.Select(p => p.Amount), derived);
+        Assert.Contains($"seed sha256: {LotterySplit.Hash(_bot.Entropy_Seed(1))}", output.ToString());
+        Assert.Empty(error.ToString());
+    }
+
+    [Theory]
+    [InlineData(new[] { "lottery", "zz", "1", "3" }, "not a hex seed")]
+    [InlineData(new[] { "lottery", "00ff", "cheap", "3" }, "not an amount")]
+    [InlineData(new[] { "lottery", "00ff", "1", "three" }, "not a whole number")]
+    [InlineData(new[] { "lottery", "00ff", "0.09", "10" }, "pot_too_small")]
+    [InlineData(new[] { "lottery", "00ff", "1" }, "usage: verify lottery")]
+    [InlineData(new[] { "guess" }, "usage: verify lottery")]
+    public void The_verify_command_refuses_bad_input_with_the_usage(string[] args, string reason)
+    {
+        var (output, error) = (new StringWriter(), new StringWriter());
+        Assert.Equal(2, LotteryVerify.Run(args, output, error));
+        Assert.Contains(reason, error.ToString());
+        Assert.Contains("usage: verify lottery", error.ToString());
+        Assert.Empty(output.ToString());
+    }
+
+    [Fact]
+    public async Task An_admin_cancel_refunds_every_stake_by_name_once_whether_filling_or_grabbing()
+    {
+        await Open("3 1 奖品 stake=2");
+        await _bot.Say(Players[0], "/join");
+        await _bot.Say(Players[1], "/join");
+        var cancelled = await _bot.Say(Owner, "/cancel");
+        var notice = Assert.Single(cancelled.OfType<SendText>()).Text;
+        Assert.Contains("管理员取消", notice);
+        Assert.Contains("@p0 ¥2.00", notice);
+        Assert.Contains("@p1 ¥2.00", notice);
+        Assert.Contains(cancelled.OfType<EditText>(), e => e.Text.Contains("已取消") && e.Buttons is null or { Count: 0 });
+        Assert.Equal("本群现在没有进行中的游戏", (await _bot.Say(Owner, "/cancel")).Texts().Single());
+        // The fill deadline of the cancelled game does nothing when it comes.
+        Assert.Empty(await _bot.Advance(TimeSpan.FromHours(2)));
+        Assert.Equal(2, Store.LedgerOf(1).Count(l => l.Kind == LedgerKind.Refund));
+
+        // A lottery that is grabbing can be cancelled too: stakes back, no shares, no prize.
+        await _bot.Say(Owner, "/lottery 2 1 奖品");
+        await _bot.Say(Players[0], "/join");
+        await _bot.Say(Players[1], "/join");
+        await _bot.Say(Players[0], "/grab");
+        await _bot.Say(Owner, "/cancel 2");
+        var ledger = Store.LedgerOf(2);
+        Assert.Equal(GameState.Cancelled, Store.Find(BotHarness.Chat, 2)!.State);
+        Assert.Equal(2, ledger.Count(l => l.Kind == LedgerKind.Refund && l.AmountFen == 100));
+        Assert.DoesNotContain(ledger, l => l.Kind is LedgerKind.Share or LedgerKind.Prize or LedgerKind.Stake);
+    }
+
+    [Fact]
     public async Task A_restart_between_join_and_grab_and_between_grab_and_settle_loses_nothing_and_pays_once()
     {
         await Open("3 1 奖品");
@@ -153,6 +227,27 @@ public sealed class LotteryFlowTests : IAsyncLifetime
         Assert.Contains(actions.OfType<SendText>(), s => s.Text.Contains("机器人离线期间到期"));
         Assert.Equal(GameState.Cancelled, Store.Find(BotHarness.Chat, 1)!.State);
         Assert.Single(Store.LedgerOf(1), l => l.Kind == LedgerKind.Refund);
+    }
+
+    [Fact]
+    public async Task A_grab_window_that_ended_while_the_bot_was_down_settles_at_start_with_the_stragglers_and_says_so()
+    {
+        await Open("3 1 奖品");
+        foreach (var p in Players.Take(3)) await _bot.Say(p, "/join");
+        await _bot.Say(Players[1], "/grab");
+        await _bot.DisposeAsync();
+        _bot.Time.Advance(TimeSpan.FromHours(1));
+        await _bot.Restart();
+        var result = Assert.Single((await _bot.Advance(TimeSpan.Zero)).OfType<SendText>(), s => s.Text.Contains("🏆")).Text;
+        Assert.Contains("机器人离线期间到期", result);
+        var game = Store.Find(BotHarness.Chat, 1)!;
+        Assert.Equal(GameState.Settled, game.State);
+        var shares = LotterySplit.Shares(100, 3, _bot.Entropy_Seed(1));
+        Assert.Equal([shares[1], shares[0], shares[2]], game.Players.Select(p => p.ShareFen!.Value));
+        Assert.Single(Store.LedgerOf(1), l => l.Kind == LedgerKind.Prize);
+        await _bot.Restart();
+        Assert.DoesNotContain(await _bot.Advance(TimeSpan.FromHours(1)), a => a.ToString()!.Contains("红包"));
+        Assert.Single(Store.LedgerOf(1), l => l.Kind == LedgerKind.Prize);
     }
 
     [Theory]

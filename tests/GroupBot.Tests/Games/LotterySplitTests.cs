@@ -65,6 +65,30 @@ public class LotterySplitTests
     }
 
     [Fact]
+    public void Property_every_double_mean_step_stays_in_its_bounds_and_the_shares_are_a_shuffle_of_that_sequence()
+    {
+        var random = new Random(4321);
+        for (var i = 0; i < 3000; i++)
+        {
+            var slots = random.Next(LotteryRules.MinSlots, LotteryRules.MaxSlots + 1);
+            var pot = random.NextInt64(slots, LotteryRules.MaxPotFen + 1);
+            var seed = new byte[32];
+            random.NextBytes(seed);
+            var sequence = LotterySplit.DoubleMean(pot, slots, new SeededRandom(seed));
+            var left = pot;
+            for (var k = 0; k < slots - 1; k++)
+            {
+                Assert.InRange(sequence[k], 1, Math.Max(1, 2 * left / (slots - k) - 1));
+                left -= sequence[k];
+            }
+            Assert.Equal(left, sequence[^1]);
+            Assert.True(left >= 1, $"pot {pot} slots {slots}: last share {left}");
+            // The shuffle reorders that very sequence (same seed, same stream), it changes no amount.
+            Assert.Equal(sequence.Order(), LotterySplit.Shares(pot, slots, seed).Order());
+        }
+    }
+
+    [Fact]
     public void Same_seed_same_shares_other_seed_other_shares()
     {
         Assert.Equal(LotterySplit.Shares(100, 10, Seed(1)), LotterySplit.Shares(100, 10, Seed(1)));

@@ -25,6 +25,8 @@ public sealed class GuessFlow(GameStore store, Deadlines deadlines, GameMessages
         var byName = args.Count > 0 && args[0].Equals("name", StringComparison.OrdinalIgnoreCase);
         var first = byName ? 1 : 0;
         if (args.Count < first + 2) return ctx.Usage(byName ? "missing_answer_teaser" : args.Count == 0 ? "missing_price" : "missing_product");
+        // A name that normalises to nothing (only symbols or spaces) could never be guessed.
+        if (byName && Faq.FaqMatcher.Normalize(args[1]).Length == 0) return ctx.Usage("answer_empty");
         long price = 0;
         if (!byName && !Money.TryParse(args[0], out price)) return ctx.Usage("price_not_amount");
         if (!byName && price == 0) return ctx.Usage("price_zero");
@@ -81,7 +83,9 @@ public sealed class GuessFlow(GameStore store, Deadlines deadlines, GameMessages
         {
             case GuessResult.NotAGuess: return reply(view.Notice(part.ByName ? "guess_form_name" : "guess_form_price"));
             case GuessResult.NoTriesLeft: return reply(view.Notice("no_tries_left", part.Tries));
-            case GuessResult.AlreadyRight: return reply(view.Notice("already_right"));
+            // A winner's repeat may well be the answer again: removed whatever it says, so its removal tells nothing.
+            case GuessResult.AlreadyRight:
+                return [.. reply(view.Notice("already_right")), .. messageId is { } again ? [new DeleteMessage(view.ChatId, again)] : Array.Empty<ChatAction>()];
             case GuessResult.Ended: return reply(view.Notice("guess_closed"));
             case GuessResult.Wrong:
                 store.Save(game, []);
