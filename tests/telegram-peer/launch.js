@@ -136,6 +136,14 @@ if (!raw) {
   // real long polling: hold getUpdates up to `timeout` s until a user update arrives
   app.all('/bot:token/getUpdates', async (req, _res, next) => {
     updateCalls.push({ offset: num(arg(req, 'offset')), timeout: num(arg(req, 'timeout')), limit: num(arg(req, 'limit')), time: Date.now(), token: req.params.token });
+    // Telegram keeps an update until a getUpdates with a higher offset confirms it; the emulator marks an update read
+    // as soon as it hands it out, so a bot killed before storing a batch would never see it again. Re-serve them.
+    const offset = num(arg(req, 'offset'));
+    if (offset !== null && offset > 0) {
+      for (const u of server.storage.userMessages) {
+        if (u.botToken === req.params.token && u.isRead && u.updateId >= offset) u.isRead = false;
+      }
+    }
     const timeout = Number(arg(req, 'timeout') || 0);
     const pending = () => server.storage.userMessages.some((u) => u.botToken === req.params.token && !u.isRead);
     if (timeout > 0 && !pending()) {

@@ -93,8 +93,10 @@ public sealed class FuzzTests : IAsyncLifetime
     public async Task An_admins_malformed_commands_each_get_one_line_with_the_right_form_and_change_nothing()
     {
         var random = new Random(7);
-        // Junk is never empty, never a number and never an option: the command must be malformed.
-        string Junk() => Nasty[random.Next(Nasty.Length)] is var n && (string.IsNullOrWhiteSpace(GroupBot.Chat.CleanText.Of(n)) || char.IsDigit(n[0]) || n.Contains('=') || n.Contains('\n') || n.Contains('\t'))
+        // Junk is never empty, never a number (a negative one included: "/award @x -1" takes a point back) and never an
+        // option: the command must be malformed.
+        string Junk() => Nasty[random.Next(Nasty.Length)] is var n && (string.IsNullOrWhiteSpace(GroupBot.Chat.CleanText.Of(n)) || char.IsDigit(n[0])
+            || (n.Length > 1 && n[0] == '-' && char.IsDigit(n[1])) || n.Contains('=') || n.Contains('\n') || n.Contains('\t'))
             ? "x" + n.Trim() : n;
         var malformed = new List<string>();
         for (var i = 0; i < Math.Max(200, Runs / 10); i++)
