@@ -35,6 +35,8 @@ public sealed class Game
     public DateTime? EndedUtc { get; set; }
     /// <summary>Settled or cancelled at start-up because it fell due while the bot was down.</summary>
     public bool EndedLate { get; set; }
+    /// <summary>Why it was cancelled ("not_full", "by_admin"), kept so the announcement can be rebuilt from the store.</summary>
+    public string? EndReason { get; set; }
     public List<Player> Players { get; set; } = [];
     /// <summary>Players who left (group buy), kept so a return gets fresh ledger keys.</summary>
     public List<Player> Departed { get; set; } = [];

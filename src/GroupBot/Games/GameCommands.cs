@@ -12,7 +12,7 @@ namespace GroupBot.Games;
 /// game's message, deadlines and coalesced message edits. Each is passed to the game's own flow by its kind.
 /// </summary>
 public sealed class GameCommands(GameStore store, IEnumerable<IGameFlow> flows, GuessFlow guess, GameMessages messages,
-    SentMessages sent, Groups groups, TemplateStore templates)
+    SentMessages sent, Groups groups, TemplateStore templates, Outbox.OutboxQueue outbox)
 {
     private readonly Dictionary<string, IGameFlow> _flows = flows.ToDictionary(f => f.Kind);
 
@@ -69,7 +69,11 @@ public sealed class GameCommands(GameStore store, IEnumerable<IGameFlow> flows, 
     public IReadOnlyList<ChatAction> Refresh(GameRefreshDue due)
     {
         var game = store.Find(due.ChatId, due.GameId);
-        return game is null ? [] : messages.Refresh(View(due.Chat), game, _flows[game.Kind]);
+        if (game is null) return [];
+        if (game.IsLive) return messages.Refresh(View(due.Chat), game, _flows[game.Kind]);
+        // Ended, but its announcement was neither queued nor sent: the bot died between the two. Say it now.
+        var tag = GameView.ResultTag(game);
+        return sent.Find(tag, game.ChatId) is null && !outbox.HasTag(tag) ? _flows[game.Kind].Announce(View(due.Chat), game) : [];
     }
 
     private IReadOnlyList<ChatAction> Play(CommandContext ctx, string verb)

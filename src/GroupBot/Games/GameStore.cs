@@ -54,6 +54,10 @@ public sealed class GameStore
     public IReadOnlyList<Game> AllLive() =>
         _games.Find(g => g.State == GameState.Open || g.State == GameState.Full).ToList();
 
+    /// <summary>Games that ended (settled or cancelled) since a time.</summary>
+    public IReadOnlyList<Game> EndedSince(DateTime sinceUtc) =>
+        _games.Find(g => (g.State == GameState.Settled || g.State == GameState.Cancelled) && g.EndedUtc >= sinceUtc).ToList();
+
     /// <summary>Games of a chat opened since a time, for /stats and the report.</summary>
     public IReadOnlyList<Game> Since(long? chatId, DateTime sinceUtc) =>
         _games.Find(g => (chatId == null || g.ChatId == chatId) && g.CreatedUtc >= sinceUtc).ToList();

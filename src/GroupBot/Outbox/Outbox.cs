@@ -82,6 +82,9 @@ public sealed class OutboxQueue : BackgroundService
 
     public bool Contains(string key) => _items.Exists(i => i.Key == key);
 
+    /// <summary>Whether a message with this tag was accepted (sent items are kept a day).</summary>
+    public bool HasTag(string tag) => _items.Exists(i => i.Tag == tag);
+
     /// <summary>Completes when nothing is left to send to this chat (the local chat waits for it between lines).</summary>
     public Task WhenIdle(long chatId)
     {

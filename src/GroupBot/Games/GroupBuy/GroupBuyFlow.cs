@@ -66,15 +66,18 @@ public sealed class GroupBuyFlow(GameStore store, Deadlines deadlines, GameMessa
         var refunds = GroupBuyRules.Cancel(game, time.GetUtcNow().UtcDateTime);
         store.Save(game, refunds);
         deadlines.Clear(game.Id);
-        return [.. messages.Edit(view, game, this, force: true), new SendText(view.ChatId, view.Render("groupbuy_result", Model(view, game)))];
+        return Announce(view, game);
     }
 
     private IReadOnlyList<ChatAction> Settle(GameView view, Game game)
     {
         store.Save(game, GroupBuyRules.Settle(game, time.GetUtcNow().UtcDateTime));
         deadlines.Clear(game.Id);
-        return [.. messages.Edit(view, game, this, force: true), new SendText(view.ChatId, view.Render("groupbuy_result", Model(view, game)))];
+        return Announce(view, game);
     }
+
+    public IReadOnlyList<ChatAction> Announce(GameView view, Game game) =>
+        [.. messages.Edit(view, game, this, force: true), new SendText(view.ChatId, view.Render("groupbuy_result", Model(view, game)), Tag: GameView.ResultTag(game))];
 
     public string Message(GameView view, Game game) => view.Render("groupbuy_message", Model(view, game));
 

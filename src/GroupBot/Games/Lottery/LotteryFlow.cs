@@ -80,7 +80,8 @@ public sealed class LotteryFlow(GameStore store, Deadlines deadlines, GameMessag
         }
         store.Save(game, ledger);
         var actions = new List<ChatAction>(reply(view.Notice("grabbed", Money.Format(share))));
-        actions.AddRange(result == GrabResult.GrabbedLast ? Finished(view, game) : messages.Edit(view, game, this));
+        if (result == GrabResult.GrabbedLast) deadlines.Clear(game.Id);
+        actions.AddRange(result == GrabResult.GrabbedLast ? Announce(view, game) : messages.Edit(view, game, this));
         return actions;
     }
 
@@ -91,7 +92,8 @@ public sealed class LotteryFlow(GameStore store, Deadlines deadlines, GameMessag
         game.EndedLate = late;
         if (game.State == GameState.Open) return Cancelled(view, game, LotteryRules.Cancel(game, now), "not_full");
         store.Save(game, LotteryRules.CloseGrabbing(game, now));
-        return Finished(view, game);
+        deadlines.Clear(game.Id);
+        return Announce(view, game);
     }
 
     /// <summary>/end: settle now. Only a full lottery can be settled; one still filling must be cancelled.</summary>
@@ -99,7 +101,8 @@ public sealed class LotteryFlow(GameStore store, Deadlines deadlines, GameMessag
     {
         if (game.State == GameState.Open) return reply(view.Notice("lottery_not_full", game.Id));
         store.Save(game, LotteryRules.CloseGrabbing(game, time.GetUtcNow().UtcDateTime));
-        return Finished(view, game);
+        deadlines.Clear(game.Id);
+        return Announce(view, game);
     }
 
     public IReadOnlyList<ChatAction> Cancel(GameView view, Game game) =>
@@ -107,22 +110,28 @@ public sealed class LotteryFlow(GameStore store, Deadlines deadlines, GameMessag
 
     private IReadOnlyList<ChatAction> Cancelled(GameView view, Game game, List<LedgerEntry> refunds, string reason)
     {
+        game.EndReason = reason;
         store.Save(game, refunds);
         deadlines.Clear(game.Id);
-        return [.. messages.Edit(view, game, this, force: true), new SendText(view.ChatId, view.Render("lottery_cancelled", new
-        {
-            game.Id, Reason = reason, Late = game.EndedLate, Prize = game.Lottery!.Prize,
-            Refunds = refunds.Select(r => new { r.Name, Amount = Money.Format(r.AmountFen) }).ToList(),
-        }))];
+        return Announce(view, game);
     }
 
-    private IReadOnlyList<ChatAction> Finished(GameView view, Game game)
+    public IReadOnlyList<ChatAction> Announce(GameView view, Game game)
     {
-        deadlines.Clear(game.Id);
+        var tag = GameView.ResultTag(game);
+        if (game.State == GameState.Cancelled)
+        {
+            var refunds = store.LedgerOf(game.Id).Where(l => l.Kind == LedgerKind.Refund);
+            return [.. messages.Edit(view, game, this, force: true), new SendText(view.ChatId, view.Render("lottery_cancelled", new
+            {
+                game.Id, Reason = game.EndReason ?? "not_full", Late = game.EndedLate, Prize = game.Lottery!.Prize,
+                Refunds = refunds.Select(r => new { r.Name, Amount = Money.Format(r.AmountFen) }).ToList(),
+            }), Tag: tag)];
+        }
         if (game.Lottery!.WinnerUserId is { } winner)
             points.Add(game.ChatId, winner, Community.PointKind.Game, community.CurrentValue.GameWinPoints, $"lottery #{game.Id}", 0, key: $"game:{game.Id}:{winner}");
         var model = Model(view, game);
-        var actions = new List<ChatAction>(messages.Edit(view, game, this, force: true)) { new SendText(view.ChatId, view.Render("lottery_result", model)) };
+        var actions = new List<ChatAction>(messages.Edit(view, game, this, force: true)) { new SendText(view.ChatId, view.Render("lottery_result", model), Tag: tag) };
         if (game.Players.Count > 1) actions.Add(new SendText(view.ChatId, view.Render("lottery_consolation", model)));
         return actions;
     }

@@ -115,16 +115,23 @@ public sealed class GuessFlow(GameStore store, Deadlines deadlines, GameMessages
         GuessRules.Cancel(game, time.GetUtcNow().UtcDateTime);
         store.Save(game, []);
         deadlines.Clear(game.Id);
-        return [.. messages.Edit(view, game, this, force: true), new SendText(view.ChatId, view.Notice("guess_cancelled", game.Id))];
+        return Announce(view, game);
     }
 
     private IReadOnlyList<ChatAction> Settle(GameView view, Game game)
     {
         store.Save(game, GuessRules.Settle(game, time.GetUtcNow().UtcDateTime));
         deadlines.Clear(game.Id);
+        return Announce(view, game);
+    }
+
+    public IReadOnlyList<ChatAction> Announce(GameView view, Game game)
+    {
+        if (game.State == GameState.Cancelled)
+            return [.. messages.Edit(view, game, this, force: true), new SendText(view.ChatId, view.Notice("guess_cancelled", game.Id), Tag: GameView.ResultTag(game))];
         if (game.Guess!.GiftWinner is { } winner)
             points.Add(game.ChatId, winner, Community.PointKind.Game, community.CurrentValue.GameWinPoints, $"guess #{game.Id}", 0, key: $"game:{game.Id}:{winner}");
-        return [.. messages.Edit(view, game, this, force: true), new SendText(view.ChatId, view.Render("guess_result", Model(view, game)))];
+        return [.. messages.Edit(view, game, this, force: true), new SendText(view.ChatId, view.Render("guess_result", Model(view, game)), Tag: GameView.ResultTag(game))];
     }
 
     public string Message(GameView view, Game game) => view.Render("guess_message", Model(view, game));
