@@ -101,7 +101,8 @@ public sealed class CommunityCommands(Members members, Points points, InviteLink
         if (!long.TryParse(TextWidth.Fold(ctx.Args[1]), out var amount) || amount == 0 || Math.Abs(amount) > max)
             return ctx.Usage("bad_points", max.ToString());
         var reason = ctx.Args.Rest(2);
-        points.Add(ctx.ChatId, who.UserId, PointKind.Award, amount, reason, ctx.From.Id);
+        // Keyed by the command's message: an update handled again after a crash does not award twice.
+        points.Add(ctx.ChatId, who.UserId, PointKind.Award, amount, reason, ctx.From.Id, key: $"award:{ctx.ChatId}:{ctx.Message.MessageId}");
         return ctx.Reply("awarded", new { Name = Members.DisplayName(who), Points = amount, Reason = reason, Total = points.TotalPoints(who.UserId), Level = members.Find(who.UserId)?.Level ?? "" });
     }
 
@@ -111,7 +112,7 @@ public sealed class CommunityCommands(Members members, Points points, InviteLink
         if (members.Resolve(ctx.Args[0], ctx.Message) is not { } who) return ctx.Usage("unknown_user", ctx.Args[0]);
         if (!Money.TryParse(ctx.Args[1], out var fen) || fen == 0) return ctx.Usage("not_amount", ctx.Args[1]);
         var note = ctx.Args.Rest(2);
-        points.Add(ctx.ChatId, who.UserId, PointKind.Sale, 0, note, ctx.From.Id, salesFen: fen);
+        points.Add(ctx.ChatId, who.UserId, PointKind.Sale, 0, note, ctx.From.Id, key: $"sale:{ctx.ChatId}:{ctx.Message.MessageId}", salesFen: fen);
         return ctx.Reply("sale_recorded", new { Name = Members.DisplayName(who), Amount = Money.Format(fen), Note = note, Total = Money.Format(points.TotalSales(who.UserId)) });
     }
 

@@ -86,7 +86,7 @@ public static class BotHost
         if (local)
         {
             services.AddSingleton<IChatAdapter>(sp => new LocalChatAdapter(Console.In, Console.Out,
-                sp.GetRequiredService<IOptions<LocalChatOptions>>(), interactive: !Console.IsInputRedirected));
+                sp.GetRequiredService<IOptions<LocalChatOptions>>(), interactive: !Console.IsInputRedirected, sp.GetRequiredService<Database>()));
         }
         else
         {

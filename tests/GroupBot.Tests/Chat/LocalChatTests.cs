@@ -39,6 +39,18 @@ public sealed class LocalChatTests : IDisposable
     }
 
     [Fact]
+    public async Task Message_ids_go_on_from_the_last_run_so_stored_ids_never_point_at_a_new_message()
+    {
+        static List<int> Ids(string output) => System.Text.RegularExpressions.Regex.Matches(output, @"🤖 \[#(\d+)\]")
+            .Select(m => int.Parse(m.Groups[1].Value)).ToList();
+        var first = Ids(await TestHosts.RunLocalScript(_dir, "/faq 物流\n/faq 退货\n"));
+        var second = Ids(await TestHosts.RunLocalScript(_dir, "/faq 物流\n"));
+        Assert.NotEmpty(first);
+        Assert.NotEmpty(second);
+        Assert.True(second.Min() > first.Max(), $"first run {string.Join(",", first)}; second run {string.Join(",", second)}");
+    }
+
+    [Fact]
     public async Task Data_survives_a_restart()
     {
         await TestHosts.RunLocalScript(_dir, "/faq add 暗号 芝麻开门\n");

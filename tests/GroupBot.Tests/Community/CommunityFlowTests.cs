@@ -30,6 +30,25 @@ public sealed class CommunityFlowTests : IAsyncLifetime
     private static string Text(List<ChatAction> actions) => actions.OfType<SendText>().Single().Text;
 
     [Fact]
+    public async Task An_award_or_sale_handled_again_after_a_crash_counts_once()
+    {
+        // After a crash the inbox hands the same update (same message) to the bot again.
+        var award = new MessageReceived(BotHarness.Group, Owner, 9001, "/award @amy 50 好文案");
+        var sale = new MessageReceived(BotHarness.Group, Owner, 9002, "/sale @amy 88");
+        for (var i = 0; i < 2; i++)
+        {
+            await _bot.Deliver2(award);
+            await _bot.Deliver2(sale);
+        }
+        var points = _bot.Get<Points>();
+        Assert.Equal(50, points.TotalPoints(Amy.Id));
+        Assert.Equal(8800, points.TotalSales(Amy.Id));
+        // A new message with the same words is a new award.
+        await _bot.Say(Owner, "/award @amy 50 好文案");
+        Assert.Equal(100, points.TotalPoints(Amy.Id));
+    }
+
+    [Fact]
     public async Task Awards_and_sales_feed_me_levels_and_the_leaderboard()
     {
         Assert.Contains("@amy +120 积分（好文案），累计 120 · 中级", Text(await _bot.Say(Owner, "/award @amy 120 好文案")));

@@ -241,6 +241,24 @@ public sealed class LotteryFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_game_opened_just_before_a_crash_that_lost_its_message_gets_it_posted_at_start()
+    {
+        await Open("3 1 奖品");
+        // As if the process died after saving the game and before its message reached the outbox.
+        var db = _bot.Get<GroupBot.Storage.Database>();
+        db.Collection<LiteDB.BsonDocument>("sent_messages").DeleteMany(LiteDB.Query.EQ("Tag", "game:1"));
+        db.Collection<LiteDB.BsonDocument>("outbox").DeleteMany(LiteDB.Query.EQ("Tag", "game:1"));
+
+        await _bot.Restart();
+        var posted = (await _bot.Advance(TimeSpan.Zero)).OfType<SendText>().Where(t => t.Tag == "game:1").ToList();
+        var message = Assert.Single(posted);
+        Assert.Contains("红包手气最差 #1", message.Text);
+        Assert.NotNull(message.Buttons);
+        await _bot.Restart();
+        Assert.DoesNotContain((await _bot.Advance(TimeSpan.Zero)).OfType<SendText>(), t => t.Tag == "game:1");
+    }
+
+    [Fact]
     public async Task A_deadline_that_passed_while_the_bot_was_down_settles_at_start_and_says_so()
     {
         await Open("3 1 奖品 deadline=10m");

@@ -33,7 +33,7 @@ public static class TestHosts
         var output = new StringWriter();
         using var host = BotHost.Build([], root ?? Repo.Root, Settings(dir, extra), services =>
             services.AddSingleton<IChatAdapter>(sp => new LocalChatAdapter(new StringReader(script), output,
-                sp.GetRequiredService<IOptions<LocalChatOptions>>(), interactive: false)));
+                sp.GetRequiredService<IOptions<LocalChatOptions>>(), interactive: false, sp.GetRequiredService<GroupBot.Storage.Database>())));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await host.StartAsync(timeout.Token);
         await host.WaitForShutdownAsync(timeout.Token);

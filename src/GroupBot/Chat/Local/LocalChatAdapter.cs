@@ -8,15 +8,17 @@ namespace GroupBot.Chat.Local;
 /// The built-in terminal chat used when no Telegram token is configured: one demo group, a line is a message
 /// from the current user, "/as name" switches user, "/press n" presses button n of the last message with buttons.
 /// Piped input is read as a script; the adapter waits for each line to be handled so output stays in order.
+/// Message ids go on from the last run (kept in the database), so like Telegram's they never repeat in the chat.
 /// </summary>
-public sealed class LocalChatAdapter(TextReader input, TextWriter output, IOptions<LocalChatOptions> options, bool interactive)
+public sealed class LocalChatAdapter(TextReader input, TextWriter output, IOptions<LocalChatOptions> options, bool interactive, Storage.Database db)
     : IChatAdapter
 {
     public const long DemoChatId = -1000000000001;
     public const string Owner = "owner";
     private readonly Lock _lock = new();
     private readonly Dictionary<string, ChatUser> _users = [];
-    private int _lastMessageId;
+    private const string LastMessageIdKey = "local.last_message_id";
+    private int _lastMessageId = int.TryParse(db.GetValue(LastMessageIdKey), out var id) ? id : 0;
     private (int MessageId, IReadOnlyList<Button> Buttons)? _lastButtons;
     private ChatUser _current = null!;
 
@@ -150,7 +152,12 @@ public sealed class LocalChatAdapter(TextReader input, TextWriter output, IOptio
         }
     }
 
-    private int NextMessageId() => Interlocked.Increment(ref _lastMessageId);
+    private int NextMessageId()
+    {
+        var id = Interlocked.Increment(ref _lastMessageId);
+        db.SetValue(LastMessageIdKey, id.ToString());
+        return id;
+    }
 
     private async Task Write(string text, bool newLine = true)
     {
