@@ -79,6 +79,7 @@ public static class InboundBench
             ["Outbox:GroupPerMinute"] = "1000000",
         });
         var stopping = host.Get<IHostApplicationLifetime>().ApplicationStopping;
+        var flushEveryCommit = host.Get<Microsoft.Extensions.Options.IOptions<GroupBot.Hosting.StorageOptions>>().Value.FlushEveryCommit;
         var exit = 1;
         var phases = new List<string>();
         var ok = true;
@@ -160,6 +161,7 @@ public static class InboundBench
             exit = ok ? 0 : 1;
             result.AppendLine($"== GroupBot inbound benchmark ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}, Release) ==");
             result.AppendLine($"store: {groupCount} groups, {memberCount} members, {groupCount / 10} group-own FAQ answers + config/faq.json (seeded in {seedSeconds:0.0} s); {gameChats} chats with an open group buy");
+            result.AppendLine($"storage: Storage:FlushEveryCommit = {flushEveryCommit} ({(flushEveryCommit ? "fsync per commit" : "commits reach the OS at once, no fsync")})");
             result.AppendLine("limits: OFF for this run — the peer enforces none and Outbox:* are set to 1,000,000 — so the bot's own speed is measured");
             result.AppendLine($"mix: {1 - joinShare:P0} /faq <words> over all {groupCount} chats, {joinShare:P0} /join in the game chats; users drawn from {memberCount} members");
             foreach (var line in phases) result.AppendLine(line);

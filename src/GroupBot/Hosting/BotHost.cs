@@ -80,7 +80,11 @@ public static class BotHost
             .Check("LocalChat:GroupTitle", o => o.GroupTitle, o => !string.IsNullOrWhiteSpace(o.GroupTitle), "a group title such as 演示群")
             .ValidateOnStart();
 
-        services.AddSingleton(sp => new Database(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Path));
+        services.AddSingleton(sp =>
+        {
+            var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            return new Database(storage.Path, flushEveryCommit: storage.FlushEveryCommit);
+        });
         services.AddSingleton(sp => new TemplateStore(sp.GetRequiredService<IOptions<BotOptions>>().Value.TemplatesPath,
             sp.GetRequiredService<ILogger<TemplateStore>>()));
         if (local)

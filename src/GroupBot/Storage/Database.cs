@@ -10,7 +10,8 @@ public sealed class Database : IDisposable
     private readonly string? _snapshot;
 
     /// <param name="readOnly">for reports: reads a copy of the file, so a running bot keeps its own</param>
-    public Database(string path, bool readOnly = false)
+    /// <param name="flushEveryCommit">force each commit to the disk (see StorageOptions.FlushEveryCommit)</param>
+    public Database(string path, bool readOnly = false, bool flushEveryCommit = true)
     {
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
@@ -20,12 +21,15 @@ public sealed class Database : IDisposable
             // LiteDB keeps recent writes in "<name>-log.db" until a checkpoint: the copy takes both.
             var copy = Path.Combine(Path.GetTempPath(), $"groupbot-report-{Guid.NewGuid():N}.db");
             Copy(full, copy);
-            var log = Path.ChangeExtension(full, null) + "-log" + Path.GetExtension(full);
-            if (File.Exists(log)) Copy(log, Path.ChangeExtension(copy, null) + "-log" + Path.GetExtension(copy));
+            var log = LogPathOf(full);
+            if (File.Exists(log)) Copy(log, LogPathOf(copy));
             full = copy;
             _snapshot = copy;
         }
-        _db = new LiteDatabase(new SerializedWritesEngine(new LiteEngine(new EngineSettings { Filename = full })), mapper: null, disposeOnClose: true);
+        var settings = flushEveryCommit
+            ? new EngineSettings { Filename = full }
+            : new EngineSettings { DataStream = new OsBufferedFile(full), LogStream = new OsBufferedFile(LogPathOf(full)) };
+        _db = new LiteDatabase(new SerializedWritesEngine(new LiteEngine(settings)), mapper: null, disposeOnClose: true);
         // LiteDB hands dates back in local time unless told otherwise; the bot works in UTC throughout.
         _db.UtcDate = true;
         FilePath = full;
@@ -88,6 +92,15 @@ public sealed class Database : IDisposable
         }
     }
 
+    /// <summary>Where LiteDB keeps recent commits until a checkpoint moves them into the file.</summary>
+    private static string LogPathOf(string file) => Path.ChangeExtension(file, null) + "-log" + Path.GetExtension(file);
+
+    /// <summary>A file whose flushes stop at the operating system: LiteDB's fsync per commit is skipped.</summary>
+    private sealed class OsBufferedFile(string path) : FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 4096)
+    {
+        public override void Flush(bool flushToDisk) => base.Flush(false);
+    }
+
     private static void Copy(string from, string to)
     {
         using var source = new FileStream(from, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
@@ -100,6 +113,6 @@ public sealed class Database : IDisposable
         _db.Dispose();
         if (_snapshot is null) return;
         File.Delete(_snapshot);
-        File.Delete(Path.ChangeExtension(_snapshot, null) + "-log" + Path.GetExtension(_snapshot));
+        File.Delete(LogPathOf(_snapshot));
     }
 }

@@ -126,7 +126,8 @@ public sealed class CrashTests(TelegramPeer peer, ITestOutputHelper output) : IC
         File.WriteAllText(Path.Combine(root.Path, "config", "schedules.json"),
             """{ "schedules": [ { "id": "blast", "cron": "0/2 * * * * ?", "template": "daily_product", "products": "*" } ] }""");
         // 2 messages a second overall, so the broadcast lasts seconds and each kill lands in the middle of it.
-        (string, string)[] env = [("Outbox__GlobalPerSecond", "2"), ("Posting__QuietHours", ""), ("Outbox__MaxInFlight", "4")];
+        // Storage without a flush per commit: a kill of the process must still lose nothing (the lottery test keeps the default).
+        (string, string)[] env = [("Outbox__GlobalPerSecond", "2"), ("Posting__QuietHours", ""), ("Outbox__MaxInFlight", "4"), ("Storage__FlushEveryCommit", "false")];
         var groups = Enumerable.Range(1, 16).Select(i => new PeerChat(-1009100000000 - i, "supergroup", $"广播群{i}")).ToArray();
         using var users = peer.CreateClient(token);
         StartBot(token, root.Path, env);

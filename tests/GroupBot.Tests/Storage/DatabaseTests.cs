@@ -58,6 +58,25 @@ public sealed class DatabaseTests : IDisposable
     }
 
     [Fact]
+    public void A_file_written_without_a_flush_per_commit_reopens_in_either_mode()
+    {
+        var path = _dir.File("buffered.db");
+        using (var db = new Database(path, flushEveryCommit: false))
+        {
+            var col = db.Collection<BsonDocument>("t");
+            for (var i = 1; i <= 500; i++) col.Insert(new BsonDocument { ["_id"] = i, ["p"] = new string('x', 500) });
+            db.InTransaction(() => col.DeleteMany(Query.LTE("_id", 100)));
+        }
+        using (var db = new Database(path))
+        {
+            Assert.Equal(400, db.Collection<BsonDocument>("t").Count());
+            db.Collection<BsonDocument>("t").Insert(new BsonDocument { ["_id"] = 1000 });
+        }
+        using var again = new Database(path, flushEveryCommit: false);
+        Assert.Equal(401, again.Collection<BsonDocument>("t").Count());
+    }
+
+    [Fact]
     public void A_failed_transaction_rolls_back_and_frees_the_gate_for_other_threads()
     {
         using var db = new Database(_dir.File("tx.db"));
