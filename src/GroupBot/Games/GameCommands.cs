@@ -12,7 +12,7 @@ namespace GroupBot.Games;
 /// game's message, deadlines and coalesced message edits. Each is passed to the game's own flow by its kind.
 /// </summary>
 public sealed class GameCommands(GameStore store, IEnumerable<IGameFlow> flows, GuessFlow guess, GameMessages messages,
-    SentMessages sent, Groups groups, TemplateStore templates, Outbox.OutboxQueue outbox)
+    SentMessages sent, Groups groups, TemplateStore templates)
 {
     private readonly Dictionary<string, IGameFlow> _flows = flows.ToDictionary(f => f.Kind);
 
@@ -72,8 +72,7 @@ public sealed class GameCommands(GameStore store, IEnumerable<IGameFlow> flows, 
         if (game is null) return [];
         if (game.IsLive) return messages.Refresh(View(due.Chat), game, _flows[game.Kind]);
         // Ended, but its announcement was neither queued nor sent: the bot died between the two. Say it now.
-        var tag = GameView.ResultTag(game);
-        return sent.Find(tag, game.ChatId) is null && !outbox.HasTag(tag) ? _flows[game.Kind].Announce(View(due.Chat), game) : [];
+        return messages.SentOrQueued(GameView.ResultTag(game), game.ChatId) ? [] : _flows[game.Kind].Announce(View(due.Chat), game);
     }
 
     private IReadOnlyList<ChatAction> Play(CommandContext ctx, string verb)

@@ -25,4 +25,7 @@ public sealed class GameMessages(SentMessages sent, MessageRefresh refresh, Outb
         // Neither sent nor queued: the bot died between opening the game and queueing its message. Post it now.
         return outbox.HasTag(tag) ? [] : [Post(view, game, flow)];
     }
+
+    /// <summary>Whether the message with this tag was sent or is queued to be (a crash may have lost it in between).</summary>
+    public bool SentOrQueued(string tag, long chatId) => sent.Find(tag, chatId) is not null || outbox.HasTag(tag);
 }

@@ -19,24 +19,18 @@ public sealed class MessageRefresh(TimeProvider time, ChatQueues queues, Groups 
 {
     public static readonly TimeSpan MinGap = TimeSpan.FromSeconds(3);
     private readonly ConcurrentDictionary<int, Slot> _slots = new();
-    private readonly List<ITimer> _announcementChecks = [];
 
     public Task StartAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        // A game already past its deadline is settled at start, and that edits its message anyway.
-        foreach (var game in games.AllLive().Where(g => g.DeadlineUtc > now))
+        // A game already past its deadline is settled at start, and that edits its message anyway. A game that ended
+        // just before a crash may have lost its announcement: the refresh of an ended game says it once if nothing with
+        // its result tag was queued or sent (sent items are kept a day, hence the day).
+        foreach (var game in games.AllLive().Where(g => g.DeadlineUtc > now).Concat(games.EndedSince(now.AddDays(-1))))
         {
             var slot = _slots.GetOrAdd(game.Id, _ => new Slot());
             var (chatId, gameId) = (game.ChatId, game.Id);
             lock (slot) slot.Pending ??= time.CreateTimer(_ => Due(chatId, gameId), null, TimeSpan.Zero, Timeout.InfiniteTimeSpan);
-        }
-        // A game that ended just before a crash may have lost its announcement: the refresh of an ended game says it
-        // once if nothing with its result tag was queued or sent (sent items are kept a day, hence the day).
-        foreach (var game in games.EndedSince(now.AddDays(-1)))
-        {
-            var (chatId, gameId) = (game.ChatId, game.Id);
-            _announcementChecks.Add(time.CreateTimer(_ => Due(chatId, gameId), null, TimeSpan.Zero, Timeout.InfiniteTimeSpan));
         }
         return Task.CompletedTask;
     }
@@ -96,7 +90,6 @@ public sealed class MessageRefresh(TimeProvider time, ChatQueues queues, Groups 
     {
         foreach (var slot in _slots.Values)
             lock (slot) slot.Pending?.Dispose();
-        foreach (var timer in _announcementChecks) timer.Dispose();
     }
 
     private sealed class Slot

@@ -80,8 +80,12 @@ public sealed class LotteryFlow(GameStore store, Deadlines deadlines, GameMessag
         }
         store.Save(game, ledger);
         var actions = new List<ChatAction>(reply(view.Notice("grabbed", Money.Format(share))));
-        if (result == GrabResult.GrabbedLast) deadlines.Clear(game.Id);
-        actions.AddRange(result == GrabResult.GrabbedLast ? Announce(view, game) : messages.Edit(view, game, this));
+        if (result == GrabResult.GrabbedLast)
+        {
+            deadlines.Clear(game.Id);
+            actions.AddRange(Announce(view, game));
+        }
+        else actions.AddRange(messages.Edit(view, game, this));
         return actions;
     }
 
