@@ -13,6 +13,9 @@ public sealed record ChatInfo(long Id, ChatKind Kind, string Title);
 public abstract record ChatEvent(ChatInfo Chat)
 {
     public long ChatId => Chat.Id;
+
+    /// <summary>Run inside the event's unit of work: the adapter's own record that it was handled (Telegram's inbox).</summary>
+    public Action? Handled { get; init; }
 }
 
 /// <param name="Mentions">users named in the text by a Telegram text mention (people without a username)</param>
@@ -42,3 +45,10 @@ public sealed record GameRefreshDue(ChatInfo Chat, int GameId) : ChatEvent(Chat)
 
 /// <summary>The joins collected over the welcome delay are due for one welcome message.</summary>
 public sealed record WelcomeDue(ChatInfo Chat) : ChatEvent(Chat);
+
+/// <summary>A schedule's fire time came: one unit posts it to every group it targets (in the scheduler's own queue).</summary>
+public sealed record ScheduleDue(string ScheduleId, DateTimeOffset Fire) : ChatEvent(Scheduler)
+{
+    /// <summary>The queue scheduled posts are handled in: not a chat, so fires never wait behind a busy group.</summary>
+    public static readonly ChatInfo Scheduler = new(0, ChatKind.Private, "scheduler");
+}

@@ -1,12 +1,10 @@
 using GroupBot.Storage;
-using LiteDB;
 
 namespace GroupBot.Community;
 
 /// <summary>One group's figures for one local day.</summary>
 public sealed class DayStats
 {
-    public ObjectId Id { get; set; } = ObjectId.NewObjectId();
     public long ChatId { get; set; }
     public DateTime Day { get; set; }
     public int Messages { get; set; }
@@ -20,13 +18,12 @@ public sealed class DayStats
 /// <summary>Counts messages, joins, leaves and active members per group per day, for /stats and the report.</summary>
 public sealed class Activity
 {
-    private readonly ILiteCollection<DayStats> _days;
+    private readonly Table<string, DayStats> _days;
     private readonly TimeProvider _time;
 
     public Activity(Database db, TimeProvider time)
     {
-        _days = db.Collection<DayStats>("day_stats");
-        _days.EnsureIndex(d => d.ChatId);
+        _days = db.Table<string, DayStats>("day_stats", d => $"{d.ChatId}:{d.Day:yyyyMMdd}").Index("ChatId", d => d.ChatId);
         _time = time;
     }
 
@@ -48,15 +45,15 @@ public sealed class Activity
     public void Left(long chatId, TimeZoneInfo zone) => Update(chatId, zone, d => d.Left++);
 
     public IReadOnlyList<DayStats> Days(long? chatId, DateTime fromDay) =>
-        _days.Find(d => (chatId == null || d.ChatId == chatId) && d.Day >= fromDay).OrderBy(d => d.Day).ToList();
+        (chatId is { } c ? _days.Where("ChatId", c) : _days.All()).Where(d => d.Day >= fromDay).OrderBy(d => d.Day).ThenBy(d => d.ChatId).ToList();
 
     public DateTime Today(TimeZoneInfo zone) => DateTime.SpecifyKind(TimeZoneInfo.ConvertTime(_time.GetUtcNow(), zone).Date, DateTimeKind.Utc);
 
     private void Update(long chatId, TimeZoneInfo zone, Action<DayStats> change)
     {
         var day = Today(zone);
-        var stats = _days.FindOne(d => d.ChatId == chatId && d.Day == day) ?? new DayStats { ChatId = chatId, Day = day };
+        var stats = _days.Get($"{chatId}:{day:yyyyMMdd}") ?? new DayStats { ChatId = chatId, Day = day };
         change(stats);
-        _days.Upsert(stats);
+        _days.Put(stats);
     }
 }

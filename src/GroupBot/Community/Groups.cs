@@ -1,15 +1,12 @@
-using System.Collections.Concurrent;
 using GroupBot.Chat;
 using GroupBot.Hosting;
 using GroupBot.Storage;
-using LiteDB;
 using Microsoft.Extensions.Options;
 
 namespace GroupBot.Community;
 
 public sealed class Group
 {
-    public ObjectId Id { get; set; } = ObjectId.NewObjectId();
     public long ChatId { get; set; }
     public string Title { get; set; } = "";
     public string Kind { get; set; } = "";
@@ -30,82 +27,66 @@ public sealed class Group
 /// <summary>The chats the bot serves. Registered on first sight; title kept current; inactive once the bot is removed.</summary>
 public sealed class Groups
 {
-    private readonly ILiteCollection<Group> _groups;
+    private readonly Table<long, Group> _groups;
     private readonly IOptionsMonitor<BotOptions> _options;
     private readonly TimeProvider _time;
-    // Hot path: every message asks for its chat; the cache saves a database read per message.
-    private readonly ConcurrentDictionary<long, Group> _cache = new();
 
     /// <summary>Operator settings from config/groups.json; they win over chat edits for the keys they name.</summary>
     public GroupsFile File { get; } = new();
 
     public Groups(Database db, IOptionsMonitor<BotOptions> options, TimeProvider time)
     {
-        _groups = db.Collection<Group>("groups");
-        _groups.EnsureIndex(g => g.ChatId, unique: true);
+        _groups = db.Table<long, Group>("groups", g => g.ChatId).Index("Active", g => g.Active ? true : null);
         _options = options;
         _time = time;
     }
 
     public Group Ensure(ChatInfo chat)
     {
-        if (_cache.TryGetValue(chat.Id, out var cached) && cached.Title == chat.Title && cached.Active) return cached;
-        var group = _groups.FindOne(g => g.ChatId == chat.Id);
-        if (group is null)
-        {
-            group = new Group { ChatId = chat.Id, Title = chat.Title, Kind = chat.Kind.ToString(), FirstSeenUtc = _time.GetUtcNow().UtcDateTime };
-            _groups.Insert(group);
-        }
-        else if (group.Title != chat.Title || !group.Active || group.Kind != chat.Kind.ToString())
+        var group = _groups.Get(chat.Id);
+        if (group is not null && group.Title == chat.Title && group.Active && group.Kind == chat.Kind.ToString()) return group;
+        if (group is null) group = new Group { ChatId = chat.Id, Title = chat.Title, Kind = chat.Kind.ToString(), FirstSeenUtc = _time.GetUtcNow().UtcDateTime };
+        else
         {
             group.Title = chat.Title;
             group.Kind = chat.Kind.ToString();
             group.Active = true;
-            _groups.Update(group);
         }
-        _cache[chat.Id] = group;
+        _groups.Put(group);
         return group;
     }
 
     public void Deactivate(long chatId)
     {
-        var group = _groups.FindOne(g => g.ChatId == chatId);
-        if (group is null) return;
+        if (_groups.Get(chatId) is not { } group) return;
         group.Active = false;
-        _groups.Update(group);
-        _cache.TryRemove(chatId, out _);
+        _groups.Put(group);
     }
 
     /// <summary>Before a migration: a registration made under the new id by an early message would clash.</summary>
     public void RemoveRegistration(long chatId)
     {
-        _groups.DeleteMany(g => g.ChatId == chatId);
-        _cache.TryRemove(chatId, out _);
+        if (_groups.Exists(chatId)) _groups.Delete(chatId);
     }
 
-    public Group? Find(long chatId) => _groups.FindOne(g => g.ChatId == chatId);
+    public Group? Find(long chatId) => _groups.Get(chatId);
 
     /// <summary>Whether the allow-list lets the bot serve this chat; a listed group stays listed after it migrates.</summary>
     public bool Allows(long chatId) =>
-        File.Allows(chatId) || ((_cache.TryGetValue(chatId, out var g) ? g : Find(chatId))?.MigratedFrom is { } old && File.Allows(old));
+        File.Allows(chatId) || (Find(chatId)?.MigratedFrom is { } old && File.Allows(old));
 
     /// <summary>After the database moved a chat's data to its new id: remember the old id for the operator's file.</summary>
     public void Migrated(long oldChatId, long newChatId)
     {
-        Forget(newChatId);
         if (Find(newChatId) is not { } group) return;
         group.MigratedFrom = oldChatId;
         Save(group);
     }
 
-    public IReadOnlyList<Group> Active() => _groups.Find(g => g.Active).ToList();
+    public IReadOnlyList<Group> Active() => _groups.Where("Active", true).OrderBy(g => g.ChatId).ToList();
 
     /// <summary>Saves a change an admin made (tags, pause).</summary>
-    public void Save(Group group)
-    {
-        _groups.Update(group);
-        _cache[group.ChatId] = group;
-    }
+    public void Save(Group group) => _groups.Put(group);
 
     /// <summary>Groups whose tags include every tag asked for (no tags: every active group).</summary>
     public bool Matches(Group group, IReadOnlyDictionary<string, string> tags)
@@ -137,7 +118,4 @@ public sealed class Groups
     public ChatInfo InfoOf(long chatId) => Find(chatId) is { } g && Enum.TryParse<ChatKind>(g.Kind, out var kind)
         ? new ChatInfo(chatId, kind, g.Title)
         : new ChatInfo(chatId, ChatKind.Supergroup, chatId.ToString());
-
-    /// <summary>Drop cached copies after the database moved a chat's data to a new id.</summary>
-    public void Forget(long chatId) => _cache.TryRemove(chatId, out _);
 }

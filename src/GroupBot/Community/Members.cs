@@ -1,13 +1,11 @@
 using GroupBot.Chat;
 using GroupBot.Storage;
-using LiteDB;
 
 namespace GroupBot.Community;
 
 /// <summary>A distributor's profile for this brand (every group of the bot): who, level, who brought them.</summary>
 public sealed class Member
 {
-    [BsonId]
     public long UserId { get; set; }
     public string Name { get; set; } = "";
     public string? Username { get; set; }
@@ -23,33 +21,33 @@ public sealed class Member
 /// <summary>Who is who: profiles kept current from every message, and @username / text-mention resolution.</summary>
 public sealed class Members
 {
-    private readonly ILiteCollection<Member> _members;
+    private readonly Table<long, Member> _members;
     private readonly TimeProvider _time;
 
     public Members(Database db, TimeProvider time)
     {
-        _members = db.Collection<Member>("members");
-        _members.EnsureIndex(m => m.Username);
-        _members.EnsureIndex(m => m.InvitedBy);
+        _members = db.Table<long, Member>("members", m => m.UserId)
+            .Index("Username", m => m.Username)
+            .Index("InvitedBy", m => m.InvitedBy);
         _time = time;
     }
 
     public Member Seen(ChatUser user)
     {
-        var member = _members.FindById(user.Id);
+        var member = _members.Get(user.Id);
         if (member is not null && member.Name == user.FirstName && member.Username == Lower(user.Username)) return member;
         member ??= new Member { UserId = user.Id, FirstSeenUtc = _time.GetUtcNow().UtcDateTime };
         member.Name = user.FirstName;
         member.Username = Lower(user.Username);
-        _members.Upsert(member);
+        _members.Put(member);
         return member;
     }
 
-    public Member? Find(long userId) => _members.FindById(userId);
+    public Member? Find(long userId) => _members.Get(userId);
 
-    public void Save(Member member) => _members.Upsert(member);
+    public void Save(Member member) => _members.Put(member);
 
-    public IReadOnlyList<Member> InvitedBy(long userId) => _members.Find(m => m.InvitedBy == userId).ToList();
+    public IReadOnlyList<Member> InvitedBy(long userId) => _members.Where("InvitedBy", userId).OrderBy(m => m.FirstSeenUtc).ThenBy(m => m.UserId).ToList();
 
     /// <summary>The user a command argument names: "@username" (seen before), or a text mention in the message.</summary>
     public Member? Resolve(string argument, MessageReceived message)
@@ -58,7 +56,7 @@ public sealed class Members
         if (!arg.StartsWith('@')) return message.Mentions is [var mentioned, ..] ? Seen(mentioned) : null;
         if (arg.Length < 2) return null;
         var username = Lower(arg[1..]);
-        return _members.FindOne(m => m.Username == username);
+        return _members.FirstWhere("Username", username!);
     }
 
     public static string DisplayName(Member m) => m.Username is { Length: > 0 } u ? "@" + u : m.Name;

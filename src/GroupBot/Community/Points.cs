@@ -1,5 +1,4 @@
 using GroupBot.Storage;
-using LiteDB;
 using Microsoft.Extensions.Options;
 
 namespace GroupBot.Community;
@@ -16,7 +15,6 @@ public static class PointKind
 /// <summary>One line of the points and sales ledger. Key makes automatic entries (game wins, gifts) happen once.</summary>
 public sealed class PointEntry
 {
-    public ObjectId Id { get; set; } = ObjectId.NewObjectId();
     public string Key { get; set; } = "";
     public long ChatId { get; set; }
     public long UserId { get; set; }
@@ -34,17 +32,14 @@ public sealed record Standing(long UserId, long Points, long SalesFen, int Recru
 /// <summary>The points and sales ledger, levels with automatic promotion, and the leaderboard.</summary>
 public sealed class Points
 {
-    private readonly ILiteCollection<PointEntry> _entries;
+    private readonly Table<string, PointEntry> _entries;
     private readonly Members _members;
     private readonly IOptionsMonitor<CommunityOptions> _options;
     private readonly TimeProvider _time;
 
     public Points(Database db, Members members, IOptionsMonitor<CommunityOptions> options, TimeProvider time)
     {
-        _entries = db.Collection<PointEntry>("points");
-        _entries.EnsureIndex(e => e.Key, unique: true);
-        _entries.EnsureIndex(e => e.UserId);
-        _entries.EnsureIndex(e => e.ChatId);
+        _entries = db.Table<string, PointEntry>("points", e => e.Key).Index("UserId", e => e.UserId);
         (_members, _options, _time) = (members, options, time);
     }
 
@@ -52,8 +47,8 @@ public sealed class Points
     public bool Add(long chatId, long userId, string kind, long points, string note, long by, string? key = null, long salesFen = 0)
     {
         key ??= Guid.NewGuid().ToString("N");
-        if (_entries.Exists(e => e.Key == key)) return false;
-        _entries.Insert(new PointEntry
+        if (_entries.Exists(key)) return false;
+        _entries.Put(new PointEntry
         {
             Key = key, ChatId = chatId, UserId = userId, Kind = kind, Points = points, SalesFen = salesFen, Note = note, By = by,
             Utc = _time.GetUtcNow().UtcDateTime,
@@ -62,14 +57,14 @@ public sealed class Points
         return true;
     }
 
-    public long TotalPoints(long userId) => _entries.Find(e => e.UserId == userId).Sum(e => e.Points);
+    public long TotalPoints(long userId) => _entries.Where("UserId", userId).Sum(e => e.Points);
 
-    public long TotalSales(long userId) => _entries.Find(e => e.UserId == userId).Sum(e => e.SalesFen);
+    public long TotalSales(long userId) => _entries.Where("UserId", userId).Sum(e => e.SalesFen);
 
     /// <summary>Standings since a time (null: all time), in some chats (null: all), best first by the given measure.</summary>
     public IReadOnlyList<Standing> Board(DateTime? sinceUtc, IReadOnlySet<long>? chats, string by)
     {
-        var entries = _entries.FindAll().Where(e => (sinceUtc is null || e.Utc >= sinceUtc) && (chats is null || chats.Contains(e.ChatId)));
+        var entries = _entries.All().Where(e => (sinceUtc is null || e.Utc >= sinceUtc) && (chats is null || chats.Contains(e.ChatId)));
         var rows = entries.GroupBy(e => e.UserId)
             .Select(g => new Standing(g.Key, g.Sum(e => e.Points), g.Sum(e => e.SalesFen), g.Count(e => e.Kind == PointKind.Recruit)))
             .Where(s => s.Points != 0 || s.SalesFen != 0 || s.Recruits > 0);

@@ -1,11 +1,9 @@
 using System.Collections.Concurrent;
 using GroupBot.Chat;
 using GroupBot.Games;
-using GroupBot.Hosting;
+using GroupBot.Pipeline;
 using GroupBot.Storage;
 using GroupBot.Templates;
-using LiteDB;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -15,7 +13,6 @@ namespace GroupBot.Community;
 /// <summary>Newcomers waiting for their welcome in one chat. Stored, so a restart during the delay greets them still.</summary>
 public sealed class PendingWelcome
 {
-    public ObjectId Id { get; set; } = ObjectId.NewObjectId();
     public long ChatId { get; set; }
     public DateTime DueUtc { get; set; }
     public List<PendingNewcomer> Users { get; set; } = [];
@@ -33,17 +30,17 @@ public sealed class PendingNewcomer
 /// joins (Telegram reports a join twice — the service message and chat_member — and people arrive in waves).
 /// The burst is kept in LiteDB; at start every waiting welcome gets its timer back.
 /// </summary>
-public sealed class Welcomes(Database db, TimeProvider time, ChatQueues queues, Groups groups, Members members, Points points,
+public sealed class Welcomes(Database db, TimeProvider time, EventSink sink, Groups groups, Members members, Points points,
     InviteLinks links, Activity activity, GameStore games, IEnumerable<IGameFlow> flows, TemplateStore templates,
-    IOptionsMonitor<CommunityOptions> options, IServiceProvider services, IHostApplicationLifetime lifetime, ILogger<Welcomes> log)
+    IOptionsMonitor<CommunityOptions> options, ILogger<Welcomes> log)
     : IHostedService, IDisposable
 {
-    private readonly ILiteCollection<PendingWelcome> _pending = db.Collection<PendingWelcome>("welcome_pending");
+    private readonly Table<long, PendingWelcome> _pending = db.Table<long, PendingWelcome>("welcome_pending", p => p.ChatId);
     private readonly ConcurrentDictionary<long, ITimer> _timers = new();
 
     public Task StartAsync(CancellationToken ct)
     {
-        foreach (var pending in _pending.FindAll().ToList()) SetTimer(pending);
+        foreach (var pending in _pending.All()) SetTimer(pending);
         return Task.CompletedTask;
     }
 
@@ -65,14 +62,14 @@ public sealed class Welcomes(Database db, TimeProvider time, ChatQueues queues, 
         }
         if (people.Count == 0) return [];
         activity.Joined(joined.ChatId, people.Select(u => u.Id), groups.TimeZoneOf(groups.Ensure(joined.Chat)));
-        var pending = _pending.FindOne(p => p.ChatId == joined.ChatId) ?? new PendingWelcome
+        var pending = _pending.Get(joined.ChatId) ?? new PendingWelcome
         {
             ChatId = joined.ChatId,
             DueUtc = time.GetUtcNow().UtcDateTime.AddSeconds(options.CurrentValue.WelcomeDelaySeconds),
         };
         foreach (var user in people.Where(u => pending.Users.All(p => p.Id != u.Id)))
             pending.Users.Add(new PendingNewcomer { Id = user.Id, Name = user.FirstName, Username = user.Username });
-        _pending.Upsert(pending);
+        _pending.Put(pending);
         if (!_timers.ContainsKey(joined.ChatId)) SetTimer(pending);
         return [];
     }
@@ -81,8 +78,8 @@ public sealed class Welcomes(Database db, TimeProvider time, ChatQueues queues, 
     public IReadOnlyList<ChatAction> Flush(WelcomeDue due)
     {
         ClearTimer(due.ChatId);
-        if (_pending.FindOne(p => p.ChatId == due.ChatId) is not { } pending) return [];
-        _pending.Delete(pending.Id);
+        if (_pending.Get(due.ChatId) is not { } pending) return [];
+        _pending.Delete(pending.ChatId);
         var users = pending.Users.Select(u => new ChatUser(u.Id, u.Name, u.Username)).ToList();
         var group = groups.Ensure(due.Chat);
         var zone = groups.TimeZoneOf(group);
@@ -103,7 +100,7 @@ public sealed class Welcomes(Database db, TimeProvider time, ChatQueues queues, 
     public void Migrated(long oldChatId, long newChatId)
     {
         ClearTimer(oldChatId);
-        if (_pending.FindOne(p => p.ChatId == newChatId) is { } pending) SetTimer(pending);
+        if (_pending.Get(newChatId) is { } pending) SetTimer(pending);
     }
 
     private void SetTimer(PendingWelcome pending)
@@ -120,19 +117,7 @@ public sealed class Welcomes(Database db, TimeProvider time, ChatQueues queues, 
         if (_timers.TryRemove(chatId, out var timer)) timer.Dispose();
     }
 
-    private void Due(long chatId)
-    {
-        // Shutting down: the newcomers are in LiteDB and are welcomed after the next start.
-        if (lifetime.ApplicationStopping.IsCancellationRequested) return;
-        try
-        {
-            var processor = services.GetRequiredService<EventProcessor>();
-            _ = queues.Enqueue(chatId, () => processor.Process(new WelcomeDue(groups.InfoOf(chatId)), lifetime.ApplicationStopping));
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-    }
+    private void Due(long chatId) => sink.Post(new WelcomeDue(groups.InfoOf(chatId)));
 
     public Task StopAsync(CancellationToken ct)
     {

@@ -1,5 +1,3 @@
-using LiteDB;
-
 namespace GroupBot.Faq;
 
 /// <summary>One answer. ChatId 0 is global (from config/faq.json); a group's own entry with the same key overrides it.</summary>
@@ -7,7 +5,7 @@ public sealed class FaqEntry
 {
     public const long Global = 0;
 
-    public ObjectId Id { get; set; } = ObjectId.NewObjectId();
+    public long Id { get; set; }
     public long ChatId { get; set; }
     public string Key { get; set; } = "";
     /// <summary>Normalised key, for lookups that ignore width, case and spaces.</summary>

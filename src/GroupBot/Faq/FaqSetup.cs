@@ -17,9 +17,11 @@ public static class FaqSetup
         var path = Path.Combine(sp.GetRequiredService<IOptions<BotOptions>>().Value.ConfigPath, "faq.json");
         var store = sp.GetRequiredService<FaqStore>();
         var log = sp.GetRequiredService<ILogger<FaqStore>>();
+        var db = sp.GetRequiredService<Storage.Database>();
         void Sync()
         {
-            var (added, updated, removed) = store.Sync(FaqSeed.Load(path));
+            var seed = FaqSeed.Load(path);
+            var (added, updated, removed) = db.Write(() => store.Sync(seed));
             log.LogInformation("FAQ seed {Path}: {Added} added, {Updated} updated, {Removed} removed", path, added, updated, removed);
         }
         Sync();

@@ -1,5 +1,4 @@
 using GroupBot.Storage;
-using LiteDB;
 
 namespace GroupBot.Faq;
 
@@ -8,23 +7,22 @@ public enum FaqEditResult { Added, Updated, Deleted, NotFound, AliasTaken }
 /// <summary>FAQ entries in LiteDB: what a chat sees (its own over the global ones) and the admin edits.</summary>
 public sealed class FaqStore
 {
-    private readonly ILiteCollection<FaqEntry> _entries;
+    private readonly Table<long, FaqEntry> _entries;
     private readonly TimeProvider _time;
 
     public FaqStore(Database db, TimeProvider time)
     {
-        _entries = db.Collection<FaqEntry>("faq");
-        _entries.EnsureIndex(e => e.ChatId);
+        _entries = db.Table<long, FaqEntry>("faq", e => e.Id, (e, id) => e.Id = id).Index("ChatId", e => e.ChatId);
         _time = time;
     }
 
     /// <summary>The entries a chat sees, ordered by key: its own, then global ones it has not overridden or hidden.</summary>
     public IReadOnlyList<FaqEntry> Visible(long chatId)
     {
-        var own = chatId == FaqEntry.Global ? [] : _entries.Find(e => e.ChatId == chatId).ToList();
+        var own = chatId == FaqEntry.Global ? [] : _entries.Where("ChatId", chatId);
         var overridden = own.Select(e => e.NormKey).ToHashSet();
         return own.Where(e => !e.Hidden)
-            .Concat(_entries.Find(e => e.ChatId == FaqEntry.Global).Where(e => !overridden.Contains(e.NormKey)))
+            .Concat(_entries.Where("ChatId", FaqEntry.Global).Where(e => !overridden.Contains(e.NormKey)))
             .OrderBy(e => e.Key, StringComparer.Ordinal)
             .ToList();
     }
@@ -46,7 +44,7 @@ public sealed class FaqStore
         entry.Hidden = false;
         entry.Source = "chat";
         Touch(entry, userId);
-        _entries.Upsert(entry);
+        _entries.Insert(entry);
         return visible is null ? FaqEditResult.Added : FaqEditResult.Updated;
     }
 
@@ -56,7 +54,7 @@ public sealed class FaqStore
         var norm = FaqMatcher.Normalize(key);
         if (FindVisible(chatId, key) is null) return FaqEditResult.NotFound;
         var own = OwnEntry(chatId, norm);
-        var hasGlobal = chatId != FaqEntry.Global && _entries.Exists(e => e.ChatId == FaqEntry.Global && e.NormKey == norm);
+        var hasGlobal = chatId != FaqEntry.Global && _entries.Where("ChatId", FaqEntry.Global).Any(e => e.NormKey == norm);
         if (!hasGlobal)
         {
             _entries.Delete(own!.Id);
@@ -66,7 +64,7 @@ public sealed class FaqStore
         tombstone.Hidden = true;
         tombstone.Source = "chat";
         Touch(tombstone, userId);
-        _entries.Upsert(tombstone);
+        _entries.Insert(tombstone);
         return FaqEditResult.Deleted;
     }
 
@@ -87,7 +85,7 @@ public sealed class FaqStore
             if (!own.Aliases.Any(a => FaqMatcher.Normalize(a) == FaqMatcher.Normalize(alias))) own.Aliases.Add(alias);
         own.Source = "chat";
         Touch(own, userId);
-        _entries.Upsert(own);
+        _entries.Insert(own);
         return (FaqEditResult.Updated, null);
     }
 
@@ -98,7 +96,7 @@ public sealed class FaqStore
     public (int Added, int Updated, int Removed) Sync(IReadOnlyList<FaqSeedEntry> seed)
     {
         int added = 0, updated = 0, removed = 0;
-        var globals = _entries.Find(e => e.ChatId == FaqEntry.Global).ToDictionary(e => e.NormKey);
+        var globals = _entries.Where("ChatId", FaqEntry.Global).ToDictionary(e => e.NormKey);
         foreach (var s in seed)
         {
             var norm = FaqMatcher.Normalize(s.Key);
@@ -117,7 +115,7 @@ public sealed class FaqStore
             entry.Source = "seed";
             entry.SeedHash = hash;
             entry.UpdatedUtc = _time.GetUtcNow().UtcDateTime;
-            _entries.Upsert(entry);
+            _entries.Insert(entry);
         }
         foreach (var stale in globals.Values.Where(e => e.Source == "seed"))
         {
@@ -128,7 +126,7 @@ public sealed class FaqStore
     }
 
     private FaqEntry? OwnEntry(long chatId, string norm) =>
-        _entries.FindOne(e => e.ChatId == chatId && e.NormKey == norm);
+        _entries.Where("ChatId", chatId).FirstOrDefault(e => e.NormKey == norm);
 
     private static FaqEntry Copy(FaqEntry e, long chatId) => new()
     {

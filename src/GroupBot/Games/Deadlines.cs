@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
 using GroupBot.Chat;
 using GroupBot.Community;
-using GroupBot.Hosting;
-using Microsoft.Extensions.DependencyInjection;
+using GroupBot.Pipeline;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -13,8 +12,7 @@ namespace GroupBot.Games;
 /// deadline and a last-second /join can never race. At start every live game gets its timer back from LiteDB;
 /// one that fell due while the bot was down fires at once, marked late.
 /// </summary>
-public sealed class Deadlines(TimeProvider time, ChatQueues queues, GameStore games, Groups groups, IServiceProvider services,
-    IHostApplicationLifetime lifetime, ILogger<Deadlines> log) : IHostedService, IDisposable
+public sealed class Deadlines(TimeProvider time, EventSink sink, GameStore games, Groups groups, ILogger<Deadlines> log) : IHostedService, IDisposable
 {
     private readonly ConcurrentDictionary<int, ITimer> _timers = new();
 
@@ -41,18 +39,8 @@ public sealed class Deadlines(TimeProvider time, ChatQueues queues, GameStore ga
 
     private void Fire(long chatId, int gameId, DateTime dueUtc, bool late)
     {
-        // Shutting down: the deadline is in LiteDB and is handled at the next start.
-        if (lifetime.ApplicationStopping.IsCancellationRequested) return;
-        try
-        {
-            log.LogInformation("Deadline of game {GameId} in chat {ChatId} reached", gameId, chatId);
-            var processor = services.GetRequiredService<EventProcessor>();
-            var evt = new DeadlineDue(groups.InfoOf(chatId), gameId, dueUtc, late);
-            _ = queues.Enqueue(chatId, () => processor.Process(evt, lifetime.ApplicationStopping));
-        }
-        catch (ObjectDisposedException)
-        {
-        }
+        log.LogInformation("Deadline of game {GameId} in chat {ChatId} reached", gameId, chatId);
+        sink.Post(new DeadlineDue(groups.InfoOf(chatId), gameId, dueUtc, late));
     }
 
     public Task StopAsync(CancellationToken ct)

@@ -1,5 +1,3 @@
-using LiteDB;
-
 namespace GroupBot.Games;
 
 public enum GameState { Open, Full, Settled, Cancelled }
@@ -23,7 +21,6 @@ public sealed class Player
 /// </summary>
 public sealed class Game
 {
-    [BsonId(autoId: true)]
     public int Id { get; set; }
     public long ChatId { get; set; }
     public string Kind { get; set; } = "";

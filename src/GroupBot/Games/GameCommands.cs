@@ -69,10 +69,8 @@ public sealed class GameCommands(GameStore store, IEnumerable<IGameFlow> flows, 
     public IReadOnlyList<ChatAction> Refresh(GameRefreshDue due)
     {
         var game = store.Find(due.ChatId, due.GameId);
-        if (game is null) return [];
-        if (game.IsLive) return messages.Refresh(View(due.Chat), game, _flows[game.Kind]);
-        // Ended, but its announcement was neither queued nor sent: the bot died between the two. Say it now.
-        return messages.SentOrQueued(GameView.ResultTag(game), game.ChatId) ? [] : _flows[game.Kind].Announce(View(due.Chat), game);
+        // An ended game's message was edited when it ended.
+        return game is { IsLive: true } ? messages.Refresh(View(due.Chat), game, _flows[game.Kind]) : [];
     }
 
     private IReadOnlyList<ChatAction> Play(CommandContext ctx, string verb)

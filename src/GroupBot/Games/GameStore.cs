@@ -1,66 +1,53 @@
 using GroupBot.Storage;
-using LiteDB;
 using Microsoft.Extensions.Logging;
 
 namespace GroupBot.Games;
 
-/// <summary>Games and their ledger in LiteDB. A game's change and its ledger entries are written in one transaction.</summary>
+/// <summary>Games and their ledger. A game's change and its ledger entries are written in the event's unit of work.</summary>
 public sealed class GameStore
 {
-    private readonly Database _db;
-    private readonly ILiteCollection<Game> _games;
-    private readonly ILiteCollection<LedgerEntry> _ledger;
+    private readonly Table<int, Game> _games;
+    private readonly Table<string, LedgerEntry> _ledger;
     private readonly ILogger<GameStore> _log;
+    private long _ledgerSeq;
 
     public GameStore(Database db, ILogger<GameStore> log)
     {
-        _db = db;
         _log = log;
-        _games = db.Collection<Game>("games");
-        _games.EnsureIndex(g => g.ChatId);
-        _games.EnsureIndex(g => g.State);
-        _ledger = db.Collection<LedgerEntry>("ledger");
-        _ledger.EnsureIndex(l => l.Key, unique: true);
-        _ledger.EnsureIndex(l => l.GameId);
+        _games = db.Table<int, Game>("games", g => g.Id, (g, id) => g.Id = id)
+            .Index("ChatId", g => g.ChatId)
+            .Index("Live", g => g.IsLive ? true : null);
+        _ledger = db.Table<string, LedgerEntry>("ledger", l => l.Key).Index("GameId", l => l.GameId);
+        _ledgerSeq = _ledger.All().Select(l => l.Seq).DefaultIfEmpty(0).Max();
     }
 
-    public Game Insert(Game game)
-    {
-        _games.Insert(game);
-        return game;
-    }
+    public Game Insert(Game game) => _games.Insert(game);
 
     /// <summary>Saves the game and its new ledger entries together. An entry whose key exists is a repeat and is skipped.</summary>
-    public void Save(Game game, IEnumerable<LedgerEntry> entries) => _db.InTransaction(() =>
+    public void Save(Game game, IEnumerable<LedgerEntry> entries)
     {
-        _games.Update(game);
+        _games.Put(game);
         foreach (var entry in entries)
         {
-            if (_ledger.Exists(l => l.Key == entry.Key))
+            if (_ledger.Exists(entry.Key))
             {
                 _log.LogWarning("Ledger entry {Key} exists already; not written twice", entry.Key);
                 continue;
             }
-            _ledger.Insert(entry);
+            entry.Seq = Interlocked.Increment(ref _ledgerSeq);
+            _ledger.Put(entry);
         }
-        return true;
-    });
+    }
 
-    public Game? Find(long chatId, int id) => _games.FindOne(g => g.Id == id && g.ChatId == chatId);
+    public Game? Find(long chatId, int id) => _games.Get(id) is { } g && g.ChatId == chatId ? g : null;
 
-    public IReadOnlyList<Game> Live(long chatId) =>
-        _games.Find(g => g.ChatId == chatId && (g.State == GameState.Open || g.State == GameState.Full)).OrderBy(g => g.Id).ToList();
+    public IReadOnlyList<Game> Live(long chatId) => _games.Where("ChatId", chatId).Where(g => g.IsLive).OrderBy(g => g.Id).ToList();
 
-    public IReadOnlyList<Game> AllLive() =>
-        _games.Find(g => g.State == GameState.Open || g.State == GameState.Full).ToList();
+    public IReadOnlyList<Game> AllLive() => _games.Where("Live", true).OrderBy(g => g.Id).ToList();
 
-    /// <summary>Games that ended (settled or cancelled) since a time.</summary>
-    public IReadOnlyList<Game> EndedSince(DateTime sinceUtc) =>
-        _games.Find(g => (g.State == GameState.Settled || g.State == GameState.Cancelled) && g.EndedUtc >= sinceUtc).ToList();
-
-    /// <summary>Games of a chat opened since a time, for /stats and the report.</summary>
+    /// <summary>Games of a chat (or all) opened since a time, for /stats and the report.</summary>
     public IReadOnlyList<Game> Since(long? chatId, DateTime sinceUtc) =>
-        _games.Find(g => (chatId == null || g.ChatId == chatId) && g.CreatedUtc >= sinceUtc).ToList();
+        (chatId is { } c ? _games.Where("ChatId", c) : _games.All()).Where(g => g.CreatedUtc >= sinceUtc).OrderBy(g => g.Id).ToList();
 
-    public IReadOnlyList<LedgerEntry> LedgerOf(int gameId) => _ledger.Find(l => l.GameId == gameId).OrderBy(l => l.Utc).ThenBy(l => l.Id).ToList();
+    public IReadOnlyList<LedgerEntry> LedgerOf(int gameId) => _ledger.Where("GameId", gameId).OrderBy(l => l.Utc).ThenBy(l => l.Seq).ToList();
 }

@@ -15,7 +15,6 @@ public sealed record GameView(long ChatId, string Language, TimeZoneInfo Zone, T
     public string LocalTime(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), Zone).ToString("MM-dd HH:mm");
 
     /// <summary>Tags the message that announces how a game ended: once it is queued or sent, the ending is told.</summary>
-    public static string ResultTag(Game game) => $"game:{game.Id}:result";
 
     public static GameView Of(CommandContext ctx) => new(ctx.ChatId, ctx.Language, ctx.TimeZone, ctx.Templates);
 

@@ -26,11 +26,4 @@ public interface IGameFlow
     IReadOnlyList<ChatAction> End(GameView view, Game game, Reply reply);
 
     IReadOnlyList<ChatAction> Cancel(GameView view, Game game);
-
-    /// <summary>
-    /// The messages that tell the chat how an ended game ended, its result text tagged with GameView.ResultTag. Built
-    /// from the stored game and ledger only (points it grants are keyed, so written once): a crash between saving the
-    /// ending and queueing these messages is repaired at start by calling it again.
-    /// </summary>
-    IReadOnlyList<ChatAction> Announce(GameView view, Game game);
 }

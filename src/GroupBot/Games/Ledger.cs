@@ -1,5 +1,3 @@
-using LiteDB;
-
 namespace GroupBot.Games;
 
 /// <summary>What a player pledged, staked, got back or won. The bot records money; it moves none.</summary>
@@ -20,7 +18,6 @@ public static class LedgerKind
 
 public sealed class LedgerEntry
 {
-    public ObjectId Id { get; set; } = ObjectId.NewObjectId();
     /// <summary>game:user:kind — unique, so a repeated event can never pledge, refund or pay twice.</summary>
     public string Key { get; set; } = "";
     public long ChatId { get; set; }
@@ -31,6 +28,8 @@ public sealed class LedgerEntry
     public long AmountFen { get; set; }
     public string Note { get; set; } = "";
     public DateTime Utc { get; set; }
+    /// <summary>Order of writing, for listings in the order things happened.</summary>
+    public long Seq { get; set; }
 
     public static LedgerEntry For(Game game, Player player, string kind, long amountFen, DateTime utc, string note = "") => new()
     {

@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
 using GroupBot.Chat;
 using GroupBot.Community;
-using GroupBot.Hosting;
-using Microsoft.Extensions.DependencyInjection;
+using GroupBot.Pipeline;
 using Microsoft.Extensions.Hosting;
 
 namespace GroupBot.Games;
@@ -14,8 +13,7 @@ namespace GroupBot.Games;
 /// live game's message gets one refresh: an edit coalesced just before a stop or crash is not lost (when the message
 /// was already up to date Telegram answers "not modified", which the adapter takes as done).
 /// </summary>
-public sealed class MessageRefresh(TimeProvider time, ChatQueues queues, Groups groups, GameStore games, IServiceProvider services,
-    IHostApplicationLifetime lifetime) : IHostedService, IDisposable
+public sealed class MessageRefresh(TimeProvider time, EventSink sink, Groups groups, GameStore games) : IHostedService, IDisposable
 {
     public static readonly TimeSpan MinGap = TimeSpan.FromSeconds(3);
     private readonly ConcurrentDictionary<int, Slot> _slots = new();
@@ -23,10 +21,8 @@ public sealed class MessageRefresh(TimeProvider time, ChatQueues queues, Groups 
     public Task StartAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        // A game already past its deadline is settled at start, and that edits its message anyway. A game that ended
-        // just before a crash may have lost its announcement: the refresh of an ended game says it once if nothing with
-        // its result tag was queued or sent (sent items are kept a day, hence the day).
-        foreach (var game in games.AllLive().Where(g => g.DeadlineUtc > now).Concat(games.EndedSince(now.AddDays(-1))))
+        // A game already past its deadline is settled at start, and that edits its message anyway.
+        foreach (var game in games.AllLive().Where(g => g.DeadlineUtc > now))
         {
             var slot = _slots.GetOrAdd(game.Id, _ => new Slot());
             var (chatId, gameId) = (game.ChatId, game.Id);
@@ -72,19 +68,7 @@ public sealed class MessageRefresh(TimeProvider time, ChatQueues queues, Groups 
         }
     }
 
-    private void Due(long chatId, int gameId)
-    {
-        // A timer may fire while the bot is shutting down: then there is nobody to hand the edit to.
-        if (lifetime.ApplicationStopping.IsCancellationRequested) return;
-        try
-        {
-            var processor = services.GetRequiredService<EventProcessor>();
-            _ = queues.Enqueue(chatId, () => processor.Process(new GameRefreshDue(groups.InfoOf(chatId), gameId), lifetime.ApplicationStopping));
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-    }
+    private void Due(long chatId, int gameId) => sink.Post(new GameRefreshDue(groups.InfoOf(chatId), gameId));
 
     public void Dispose()
     {

@@ -5,6 +5,7 @@ using GroupBot.Commands;
 using GroupBot.Community;
 using GroupBot.Faq;
 using GroupBot.Outbox;
+using GroupBot.Pipeline;
 using GroupBot.Posting;
 using GroupBot.Games;
 using GroupBot.Storage;
@@ -83,7 +84,7 @@ public static class BotHost
         services.AddSingleton(sp =>
         {
             var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
-            return new Database(storage.Path, flushEveryCommit: storage.FlushEveryCommit);
+            return new Database(storage.Path, time: sp.GetRequiredService<TimeProvider>(), log: sp.GetRequiredService<ILogger<Database>>());
         });
         services.AddSingleton(sp => new TemplateStore(sp.GetRequiredService<IOptions<BotOptions>>().Value.TemplatesPath,
             sp.GetRequiredService<ILogger<TemplateStore>>()));
@@ -110,6 +111,7 @@ public static class BotHost
         }
 
         services.AddSingleton<ChatQueues>();
+        services.AddSingleton<EventSink>();
         services.AddSingleton<Roles>();
         services.AddSingleton<Groups>();
         services.AddSingleton<CommandRouter>();

@@ -34,12 +34,6 @@ public sealed class StorageOptions
 {
     public const string Section = "Storage";
     public string Path { get; set; } = "data/groupbot.db";
-    /// <summary>
-    /// True: every commit is forced to the disk (fsync), so it survives a power loss too; about 1 ms a commit on a
-    /// typical disk. False: every commit reaches the operating system at once, so it survives a crash or kill of the
-    /// bot but not of the machine; about ten times faster.
-    /// </summary>
-    public bool FlushEveryCommit { get; set; } = true;
 }
 
 public sealed class LocalChatOptions

@@ -1,6 +1,7 @@
 using GroupBot.Chat;
 using GroupBot.Chat.Local;
 using GroupBot.Chat.Telegram;
+using GroupBot.Pipeline;
 using GroupBot.Commands;
 using GroupBot.Templates;
 using Microsoft.Extensions.Hosting;

@@ -1,6 +1,5 @@
 using GroupBot.Chat;
 using GroupBot.Storage;
-using LiteDB;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -8,16 +7,18 @@ using Microsoft.Extensions.Options;
 namespace GroupBot.Outbox;
 
 /// <summary>
-/// Every outgoing action of every feature is written here before it is sent, and the sender drains it within
-/// Telegram's limits: one chat's items in order (never two in flight for one chat), chats interleaved, up to
-/// MaxInFlight requests at once so a slow round trip to Telegram does not cap the rate. A crash loses nothing
-/// accepted; a keyed item (a scheduled post) is accepted once only. After sending, the message id is recorded
-/// under the item's tag.
+/// Every outgoing action of every feature is written in the event's unit of work and handed to the sender only once
+/// that unit is durable. The sender keeps a lane per chat (messages in order, never two in flight for one chat) and a
+/// queue of lanes by the time their next item may go, so picking is O(log n) however many items wait; up to
+/// MaxInFlight requests run at once. A deletion keeps its place in the chat's order but spends none of its message
+/// budget. Button answers are not messages: they go out as soon as their unit is durable, outside the lanes and the
+/// limits, so a press is answered even while its group's messages wait.
+/// A send's result (the item gone, or kept a day when keyed; the message id recorded under its tag) is one write.
 /// </summary>
 public sealed class OutboxQueue : BackgroundService
 {
     private readonly Database _db;
-    private readonly ILiteCollection<OutboxItem> _items;
+    private readonly Table<long, OutboxItem> _items;
     private readonly IChatAdapter _adapter;
     private readonly SentMessages _sent;
     private readonly TimeProvider _time;
@@ -25,11 +26,17 @@ public sealed class OutboxQueue : BackgroundService
     private readonly ILogger<OutboxQueue> _log;
     private readonly RateLimiter _limiter;
     private readonly Lock _lock = new();
-    private readonly List<OutboxItem> _pending = [];
+    private readonly Dictionary<long, Lane> _lanes = [];
+    // By time, then by order of scheduling: lanes due at the same moment go first come, first served.
+    private readonly PriorityQueue<Lane, (DateTimeOffset At, long Seq)> _ready = new();
+    private long _readySeq;
+    private readonly Dictionary<long, int> _pendingOfChat = [];
     private readonly Dictionary<long, List<TaskCompletionSource>> _idleWaiters = [];
-    private readonly HashSet<long> _inFlight = [];
-    private readonly List<Task> _sending = [];
+    private readonly HashSet<Task> _sending = [];
+    private readonly SemaphoreSlim _answerSlots = new(32);
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _inFlight;
+    private int _pending;
     private int _sentSinceCleanup;
 
     public OutboxQueue(Database db, IChatAdapter adapter, SentMessages sent, TimeProvider time, IOptions<OutboxOptions> options, ILogger<OutboxQueue> log)
@@ -41,61 +48,85 @@ public sealed class OutboxQueue : BackgroundService
         _options = options.Value;
         _log = log;
         _limiter = new RateLimiter(_options);
-        _items = db.Collection<OutboxItem>("outbox");
-        _items.EnsureIndex(i => i.Key, unique: true);
-        _items.EnsureIndex(i => i.State);
-        _pending.AddRange(_items.Find(i => i.State == OutboxItem.Pending).OrderBy(i => i.Id));
+        _items = db.Table<long, OutboxItem>("outbox", i => i.Id, (i, id) => i.Id = id)
+            .Index("Key", i => i.Key)
+            .Index("Pending", i => i.State == OutboxItem.Pending ? true : null);
+        Release(_items.Where("Pending", true).OrderBy(i => i.Id).ToList());
     }
 
+    /// <summary>Items waiting to be sent (in the lanes or under way).</summary>
     public int PendingCount
     {
-        get { lock (_lock) return _pending.Count; }
+        get { lock (_lock) return _pending; }
     }
 
-    /// <summary>Stores actions to send (one transaction); a keyed action already accepted is skipped. Returns how many were new.</summary>
-    /// <param name="alsoRecord">the caller's own record of what was accepted, written in the same transaction (so a crash
-    /// cannot leave one without the other); called only when at least one action was new</param>
-    public int Enqueue(IEnumerable<ChatAction> actions, Func<ChatAction, string?>? keyOf = null, Action? alsoRecord = null)
+    /// <summary>
+    /// Writes actions to send in the current unit (or in a unit of its own when there is none); they go out once it is
+    /// durable. A keyed action already accepted is skipped. Returns how many were new.
+    /// </summary>
+    public int Enqueue(IEnumerable<ChatAction> actions, Func<ChatAction, string?>? keyOf = null)
     {
+        if (Unit.Current is null) return _db.Write(() => Enqueue(actions, keyOf));
+        var unit = Unit.Current;
         var now = _time.GetUtcNow().UtcDateTime;
-        var items = actions.Select(a => OutboxItem.From(a, now, keyOf?.Invoke(a))).ToList();
-        if (items.Count == 0) return 0;
-        var added = _db.InTransaction(() =>
+        var fresh = new List<OutboxItem>();
+        var answers = new List<AnswerButton>();
+        foreach (var action in actions)
         {
-            var fresh = new List<OutboxItem>();
-            foreach (var item in items)
+            if (action is AnswerButton answer)
             {
-                if (_items.Exists(i => i.Key == item.Key)) continue;
-                _items.Insert(item);
-                fresh.Add(item);
+                answers.Add(answer with { Text = CleanText.OfNullable(answer.Text) });
+                continue;
             }
-            if (fresh.Count > 0) alsoRecord?.Invoke();
-            return fresh;
-        });
-        lock (_lock)
-        {
-            _pending.AddRange(added);
-            _wake.TrySetResult();
+            var item = OutboxItem.From(action, now, keyOf?.Invoke(action));
+            if (item.Key is { } key && _items.FirstWhere("Key", key) is not null) continue;
+            _items.Insert(item);
+            fresh.Add(item);
         }
-        return added.Count;
+        if (fresh.Count > 0) unit.AfterCommit(() => Release(fresh));
+        if (answers.Count > 0) unit.AfterCommit(() => { foreach (var a in answers) Answer(a); });
+        return fresh.Count + answers.Count;
     }
 
-    public bool Contains(string key) => _items.Exists(i => i.Key == key);
-
-    /// <summary>Whether a message with this tag was accepted (sent items are kept a day).</summary>
-    public bool HasTag(string tag) => _items.Exists(i => i.Tag == tag);
+    public bool Contains(string key) => _items.FirstWhere("Key", key) is not null;
 
     /// <summary>Completes when nothing is left to send to this chat (the local chat waits for it between lines).</summary>
     public Task WhenIdle(long chatId)
     {
         lock (_lock)
         {
-            if (!_pending.Any(i => i.ChatId == chatId)) return Task.CompletedTask;
+            if (_pendingOfChat.GetValueOrDefault(chatId) == 0) return Task.CompletedTask;
             var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             if (!_idleWaiters.TryGetValue(chatId, out var list)) _idleWaiters[chatId] = list = [];
             list.Add(waiter);
             return waiter.Task;
         }
+    }
+
+    private void Release(List<OutboxItem> items)
+    {
+        if (items.Count == 0) return;
+        var now = _time.GetUtcNow();
+        lock (_lock)
+        {
+            foreach (var item in items)
+            {
+                if (!_lanes.TryGetValue(item.ChatId, out var lane)) _lanes[item.ChatId] = lane = new Lane(item.ChatId);
+                lane.Items.Enqueue(item);
+                _pending++;
+                _pendingOfChat[item.ChatId] = _pendingOfChat.GetValueOrDefault(item.ChatId) + 1;
+                Schedule(lane, now);
+            }
+            _wake.TrySetResult();
+        }
+    }
+
+    /// <summary>Puts a lane in the ready queue unless it is there already or busy (caller holds the lock).</summary>
+    private void Schedule(Lane lane, DateTimeOffset at)
+    {
+        if (lane.Scheduled || lane.Busy || lane.Items.Count == 0) return;
+        lane.Scheduled = true;
+        _ready.Enqueue(lane, (at, ++_readySeq));
     }
 
     protected override async Task ExecuteAsync(CancellationToken ct)
@@ -104,22 +135,20 @@ public sealed class OutboxQueue : BackgroundService
         {
             while (!ct.IsCancellationRequested)
             {
-                var (next, wait) = PickNext();
-                if (next is null)
+                var wait = StartDueSends(ct);
+                Task wake;
+                lock (_lock)
                 {
-                    Task wake;
-                    lock (_lock) wake = _wake.Task;
-                    try
-                    {
-                        await (wait is { } w ? Task.WhenAny(wake, Task.Delay(w, _time, ct)) : wake.WaitAsync(ct));
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        return;
-                    }
-                    continue;
+                    wake = _wake.Task;
                 }
-                lock (_lock) _sending.Add(SendAndRelease(next, ct));
+                try
+                {
+                    await (wait is { } w ? Task.WhenAny(wake, Task.Delay(w, _time, ct)) : wake.WaitAsync(ct));
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
             }
         }
         finally
@@ -131,57 +160,89 @@ public sealed class OutboxQueue : BackgroundService
         }
     }
 
-    private async Task SendAndRelease(OutboxItem item, CancellationToken ct)
+    /// <summary>Starts every send that may go now; returns how long until the next may (null: wait for a wake-up).</summary>
+    private TimeSpan? StartDueSends(CancellationToken ct)
+    {
+        lock (_lock)
+        {
+            if (_wake.Task.IsCompleted) _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            while (_inFlight < _options.MaxInFlight && _ready.TryPeek(out var lane, out var priority))
+            {
+                var at = priority.At;
+                var now = _time.GetUtcNow();
+                if (at > now) return at - now;
+                // The overall budget is the same for every lane: wait for it without touching the queue.
+                var global = _limiter.GlobalWait(now);
+                if (global > TimeSpan.Zero) return global;
+                _ready.Dequeue();
+                lane.Scheduled = false;
+                if (lane.Items.Count == 0) continue;
+                var item = lane.Items.Peek();
+                var wait = _limiter.WaitFor(item.ChatId, item.IsMessage, now);
+                var due = new DateTimeOffset(DateTime.SpecifyKind(item.NextUtc, DateTimeKind.Utc)) - now;
+                if (due > wait) wait = due;
+                if (wait > TimeSpan.Zero)
+                {
+                    Schedule(lane, now + wait);
+                    continue;
+                }
+                _limiter.Take(item.ChatId, item.IsMessage, now);
+                lane.Busy = true;
+                _inFlight++;
+                var send = SendAndRelease(lane, item, ct);
+                _sending.Add(send);
+                _ = send.ContinueWith(t => { lock (_lock) _sending.Remove(t); }, TaskScheduler.Default);
+            }
+            return null;
+        }
+    }
+
+    private async Task SendAndRelease(Lane lane, OutboxItem item, CancellationToken ct)
     {
         await Task.Yield(); // the picking loop goes on while this request is under way
+        var done = false;
         try
         {
-            await Send(item, ct);
+            done = await Send(item, ct);
         }
         finally
         {
             lock (_lock)
             {
-                _inFlight.Remove(item.ChatId);
-                _sending.RemoveAll(t => t.IsCompleted);
+                lane.Busy = false;
+                _inFlight--;
+                if (done)
+                {
+                    lane.Items.Dequeue();
+                    _pending--;
+                    Done(item.ChatId);
+                }
+                if (lane.Items.Count == 0) _lanes.Remove(lane.Chat);
+                else Schedule(lane, _time.GetUtcNow());
                 _wake.TrySetResult();
             }
         }
     }
 
-    /// <summary>The first pending item that may go now (each chat's items in order), or how long until one may.</summary>
-    private (OutboxItem? Item, TimeSpan? Wait) PickNext()
+    /// <summary>One thing less to do for a chat; wakes whoever waits for the chat to be idle (caller holds the lock).</summary>
+    private void Done(long chatId)
     {
-        var now = _time.GetUtcNow();
-        lock (_lock)
+        var left = _pendingOfChat[chatId] - 1;
+        if (left > 0)
         {
-            if (_wake.Task.IsCompleted) _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            // All slots busy: a finished send wakes the loop.
-            if (_inFlight.Count >= _options.MaxInFlight) return (null, null);
-            TimeSpan? soonest = null;
-            var blocked = new HashSet<long>(_inFlight); // a chat with a request under way waits for its answer
-            foreach (var item in _pending)
-            {
-                if (!blocked.Add(item.ChatId)) continue; // an earlier item of this chat goes first
-                var wait = _limiter.WaitFor(item.ChatId, item.IsMessage, now);
-                var due = new DateTimeOffset(DateTime.SpecifyKind(item.NextUtc, DateTimeKind.Utc)) - now;
-                if (due > wait) wait = due;
-                if (wait <= TimeSpan.Zero)
-                {
-                    _limiter.Take(item.ChatId, item.IsMessage, now);
-                    _inFlight.Add(item.ChatId);
-                    return (item, null);
-                }
-                if (soonest is null || wait < soonest) soonest = wait;
-            }
-            return (null, soonest);
+            _pendingOfChat[chatId] = left;
+            return;
         }
+        _pendingOfChat.Remove(chatId);
+        if (_idleWaiters.Remove(chatId, out var waiters))
+            foreach (var w in waiters) w.TrySetResult();
     }
 
     /// <summary>How long a send under way may still take once the bot is stopping.</summary>
     public static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
 
-    private async Task Send(OutboxItem item, CancellationToken ct)
+    /// <summary>Sends one item; true when it is done with (sent, or given up), false when it stays first in its lane.</summary>
+    private async Task<bool> Send(OutboxItem item, CancellationToken ct)
     {
         // A send under way is let finish when the bot stops: cut off, it may already have reached Telegram and
         // would then go out a second time after the restart. Only a send that hangs past the grace is cut.
@@ -190,18 +251,20 @@ public sealed class OutboxQueue : BackgroundService
         ct = finish.Token;
         try
         {
-            item.SentMessageId = await _adapter.PerformAsync(item.ToAction(), ct);
-            Finish(item, OutboxItem.Sent, null);
-            if (item.Tag is { } tag && item.SentMessageId is { } id) _sent.Record(tag, item.ChatId, id);
+            var id = await _adapter.PerformAsync(item.ToAction(), ct);
+            Finish(item, OutboxItem.Sent, null, id);
+            return true;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
+            return false;
         }
         catch (ChatApiException ex) when (ex.RetryAfter is { } retryAfter)
         {
             // Flood control: this chat waits exactly what Telegram asked; the item keeps its place.
-            _limiter.Pause(item.ChatId, _time.GetUtcNow() + retryAfter);
+            lock (_lock) _limiter.Pause(item.ChatId, _time.GetUtcNow() + retryAfter);
             _log.LogWarning("429 for chat {ChatId}: waiting {Seconds}s", item.ChatId, retryAfter.TotalSeconds);
+            return false;
         }
         catch (Exception ex) when (ex is ChatApiException { Transient: true } or HttpRequestException or TimeoutException or TaskCanceledException)
         {
@@ -209,39 +272,88 @@ public sealed class OutboxQueue : BackgroundService
             if (item.Attempts >= _options.MaxAttempts)
             {
                 _log.LogError("Giving up {Kind} to chat {ChatId} after {Attempts} tries: {Error}", item.Kind, item.ChatId, item.Attempts, ex.Message);
-                Finish(item, OutboxItem.Failed, ex.Message);
-                return;
+                Finish(item, OutboxItem.Failed, ex.Message, null);
+                return true;
             }
             item.NextUtc = _time.GetUtcNow().UtcDateTime + TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, item.Attempts - 1)));
-            _items.Update(item);
+            _db.Write(() => _items.Put(item));
             _log.LogWarning("Sending {Kind} to chat {ChatId} failed ({Error}); try {Attempt} in {Seconds}s", item.Kind, item.ChatId,
                 ex.Message, item.Attempts + 1, (item.NextUtc - _time.GetUtcNow().UtcDateTime).TotalSeconds);
+            return false;
         }
         catch (Exception ex)
         {
             // Refused for good (bad request, bot removed from the chat…): retrying would fail the same way.
             _log.LogError("{Kind} to chat {ChatId} refused: {Error}", item.Kind, item.ChatId, ex.Message);
-            Finish(item, OutboxItem.Failed, ex.Message);
+            Finish(item, OutboxItem.Failed, ex.Message, null);
+            return true;
         }
     }
 
-    private void Finish(OutboxItem item, string state, string? error)
+    /// <summary>
+    /// Records a send's result in one unit. It is not awaited: the lane goes on as soon as the result is in memory. If the
+    /// journal cannot be written the unit waits there, and the item, gone from its lane, is never sent again.
+    /// </summary>
+    private void Finish(OutboxItem item, string state, string? error, int? sentMessageId)
     {
+        using var unit = _db.Begin();
         item.State = state;
         item.Error = error;
-        _items.Update(item);
-        lock (_lock)
+        item.SentMessageId = sentMessageId;
+        // A keyed item is kept a day, so the same key is not accepted again; the rest are done with.
+        if (item.Key is null) _items.Delete(item.Id);
+        else _items.Put(item);
+        if (item.Tag is { } tag && sentMessageId is { } id) _sent.Record(tag, item.ChatId, id);
+        if (Interlocked.Increment(ref _sentSinceCleanup) % 500 == 0)
         {
-            _pending.Remove(item);
-            if (!_pending.Any(i => i.ChatId == item.ChatId) && _idleWaiters.Remove(item.ChatId, out var waiters))
-                foreach (var w in waiters) w.TrySetResult();
-        }
-        // Sent items are kept a day (their keys stop a repeated post), then dropped.
-        if (++_sentSinceCleanup >= 500)
-        {
-            _sentSinceCleanup = 0;
             var cutoff = _time.GetUtcNow().UtcDateTime.AddDays(-1);
-            _items.DeleteMany(i => i.State != OutboxItem.Pending && i.EnqueuedUtc < cutoff);
+            foreach (var old in _items.All().Where(i => i.State != OutboxItem.Pending && i.EnqueuedUtc < cutoff)) _items.Delete(old.Id);
         }
+        _ = unit.CommitAsync().ContinueWith(t => _log.LogError(t.Exception, "Recording a send to chat {ChatId} failed", item.ChatId),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+    }
+
+    /// <summary>A button answer: at once, beside the lanes; a press is stale after about 15 s, so it is tried twice at most.</summary>
+    private void Answer(AnswerButton answer)
+    {
+        lock (_lock) _pendingOfChat[answer.ChatId] = _pendingOfChat.GetValueOrDefault(answer.ChatId) + 1;
+        _ = Task.Run(() => SendAnswer(answer));
+    }
+
+    private async Task SendAnswer(AnswerButton answer)
+    {
+        await _answerSlots.WaitAsync();
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await _adapter.PerformAsync(answer, CancellationToken.None);
+                    return;
+                }
+                catch (Exception ex) when (attempt < 2 && ex is ChatApiException { Transient: true } or HttpRequestException)
+                {
+                }
+                catch (Exception ex)
+                {
+                    _log.LogWarning("Answering a button press in chat {ChatId} failed: {Error}", answer.ChatId, ex.Message);
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            _answerSlots.Release();
+            lock (_lock) Done(answer.ChatId);
+        }
+    }
+
+    private sealed class Lane(long chat)
+    {
+        public long Chat { get; } = chat;
+        public Queue<OutboxItem> Items { get; } = new();
+        public bool Scheduled { get; set; }
+        public bool Busy { get; set; }
     }
 }

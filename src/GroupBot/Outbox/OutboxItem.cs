@@ -7,7 +7,8 @@ namespace GroupBot.Outbox;
 public sealed class OutboxItem
 {
     public long Id { get; set; }
-    public string Key { get; set; } = "";
+    /// <summary>Set for an item that must be accepted once only (a scheduled post); kept a day after it is sent.</summary>
+    public string? Key { get; set; }
     public long ChatId { get; set; }
     public string Kind { get; set; } = "";
     public string Text { get; set; } = "";
@@ -34,7 +35,7 @@ public sealed class OutboxItem
 
     public static OutboxItem From(ChatAction action, DateTime nowUtc, string? key = null)
     {
-        var item = new OutboxItem { ChatId = action.ChatId, EnqueuedUtc = nowUtc, NextUtc = nowUtc, Key = key ?? Guid.NewGuid().ToString("N") };
+        var item = new OutboxItem { ChatId = action.ChatId, EnqueuedUtc = nowUtc, NextUtc = nowUtc, Key = key };
         action = action switch
         {
             // Last guard before LiteDB: a text that is not valid Unicode cannot be stored (CleanText).

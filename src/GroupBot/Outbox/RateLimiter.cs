@@ -51,6 +51,9 @@ public sealed class RateLimiter(OutboxOptions options)
         return wait;
     }
 
+    /// <summary>How long until the overall budget allows any send.</summary>
+    public TimeSpan GlobalWait(DateTimeOffset now) => Global(now).WaitFor(now);
+
     public void Take(long chatId, bool isMessage, DateTimeOffset now)
     {
         Global(now).Take(now);

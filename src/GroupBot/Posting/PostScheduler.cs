@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
 using GroupBot.Community;
 using GroupBot.Hosting;
+using GroupBot.Chat;
 using GroupBot.Outbox;
+using GroupBot.Pipeline;
 using GroupBot.Storage;
-using LiteDB;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -21,7 +22,7 @@ public sealed class ScheduleState
 
 public sealed class PostLog
 {
-    public ObjectId Id { get; set; } = ObjectId.NewObjectId();
+    public long Id { get; set; }
     public long ChatId { get; set; }
     public string ScheduleId { get; set; } = "";
     public DateTime Utc { get; set; }
@@ -44,18 +45,21 @@ public sealed class PostScheduler : IHostedService, IDisposable
     private readonly IOptionsMonitor<PostingOptions> _posting;
     private readonly IOptionsMonitor<BotOptions> _bot;
     private readonly ILogger<PostScheduler> _log;
-    private readonly ILiteCollection<ScheduleState> _state;
-    private readonly ILiteCollection<PostLog> _postLog;
+    private readonly Database _db;
+    private readonly EventSink _sink;
+    private readonly Table<string, ScheduleState> _state;
+    private readonly Table<long, PostLog> _postLog;
     private readonly ConcurrentDictionary<string, ITimer> _timers = new();
     private readonly SemaphoreSlim _firing = new(1, 1);
 
     public PostScheduler(Schedules schedules, Catalog catalog, PostRenderer renderer, Groups groups, OutboxQueue outbox, Database db,
-        TimeProvider time, IOptionsMonitor<PostingOptions> posting, IOptionsMonitor<BotOptions> bot, ILogger<PostScheduler> log)
+        EventSink sink, TimeProvider time, IOptionsMonitor<PostingOptions> posting, IOptionsMonitor<BotOptions> bot, ILogger<PostScheduler> log)
     {
         (_schedules, _catalog, _renderer, _groups, _outbox, _time, _posting, _bot, _log) = (schedules, catalog, renderer, groups, outbox, time, posting, bot, log);
-        _state = db.Collection<ScheduleState>("schedule_state");
-        _postLog = db.Collection<PostLog>("post_log");
-        _postLog.EnsureIndex(p => p.ChatId);
+        _db = db;
+        _sink = sink;
+        _state = db.Table<string, ScheduleState>("schedule_state", s => s.Id);
+        _postLog = db.Table<long, PostLog>("post_log", p => p.Id, (p, id) => p.Id = id).Index("ChatId", p => p.ChatId);
     }
 
     private TimeZoneInfo DefaultZone => TimeZoneInfo.FindSystemTimeZoneById(_bot.CurrentValue.TimeZone);
@@ -76,10 +80,10 @@ public sealed class PostScheduler : IHostedService, IDisposable
         var now = _time.GetUtcNow();
         foreach (var schedule in _schedules.All)
         {
-            var state = _state.FindById(schedule.Id);
+            var state = _state.Get(schedule.Id);
             if (state is null)
             {
-                _state.Upsert(new ScheduleState { Id = schedule.Id, LastFireUtc = now.UtcDateTime });
+                _db.Write(() => _state.Put(new ScheduleState { Id = schedule.Id, LastFireUtc = now.UtcDateTime }));
                 continue;
             }
             DateTimeOffset? missed = null;
@@ -96,7 +100,7 @@ public sealed class PostScheduler : IHostedService, IDisposable
             {
                 _log.LogWarning("Schedule {Schedule}: the fire of {Fire:u} was missed while the bot was down and is past its catch-up window; skipped", schedule.Id, last);
                 state.LastFireUtc = last.UtcDateTime;
-                _state.Upsert(state);
+                _db.Write(() => _state.Put(state));
             }
         }
     }
@@ -119,21 +123,16 @@ public sealed class PostScheduler : IHostedService, IDisposable
         if (_timers.TryRemove(id, out var timer)) timer.Dispose();
     }
 
-    private async Task OnTimer(string id, DateTimeOffset fire)
+    private Task OnTimer(string id, DateTimeOffset fire)
     {
-        try
-        {
-            if (_schedules.Find(id) is { } schedule)
-            {
-                await Fire(schedule, fire);
-                Arm(schedule);
-            }
-        }
-        catch (Exception ex)
-        {
-            _log.LogError(ex, "Schedule {Schedule} failed at {Fire:u}", id, fire);
-        }
+        // The fire itself is an event: it runs as one unit through the pipeline, like everything that writes.
+        _sink.Post(new ScheduleDue(id, fire));
+        if (_schedules.Find(id) is { } schedule) Arm(schedule);
+        return Task.CompletedTask;
     }
+
+    /// <summary>A fire that came through the pipeline (in its unit).</summary>
+    public Task Due(ScheduleDue due) => _schedules.Find(due.ScheduleId) is { } schedule ? Fire(schedule, due.Fire) : Task.CompletedTask;
 
     /// <summary>Posts one fire of a schedule to every group it targets. Returns the number of posts queued.</summary>
     /// <param name="at">when the post goes out, for the anti-flood rules: the fire time itself, or now for a catch-up</param>
@@ -141,29 +140,33 @@ public sealed class PostScheduler : IHostedService, IDisposable
     {
         var sendAt = at ?? fire;
         await _firing.WaitAsync();
+        // In the event's unit when it came through the pipeline; a unit of its own when called directly (start-up catch-up).
+        using var own = Unit.Current is null ? _db.Begin() : null;
         try
         {
-            var state = _state.FindById(schedule.Id) ?? new ScheduleState { Id = schedule.Id };
+            var state = _state.Get(schedule.Id) ?? new ScheduleState { Id = schedule.Id };
             var product = PickProduct(schedule, state);
             var queued = 0;
             foreach (var group in _groups.Active().Where(g => g.ChatId < 0 && _groups.Matches(g, schedule.Tags)))
             {
                 var key = $"post:{schedule.Id}:{fire.UtcDateTime:yyyyMMddTHHmmss}:{group.ChatId}";
                 if (_outbox.Contains(key)) continue; // posted before a restart
-                var earlier = _postLog.Find(p => p.ChatId == group.ChatId).Select(p => p.Utc).ToList();
+                var earlier = _postLog.Where("ChatId", group.ChatId).Select(p => p.Utc).ToList();
                 if (AntiFlood.Refusal(_posting.CurrentValue, group.PostsPaused, sendAt, _groups.TimeZoneOf(group), earlier) is { } reason)
                 {
                     _log.LogInformation("Schedule {Schedule}: not posting in {ChatId} ({Reason})", schedule.Id, group.ChatId, reason);
                     continue;
                 }
                 var text = _renderer.Render(schedule.Template, product, group);
-                // The post log (what anti-flood counts) is written with the post, so a crash cannot keep one without the other.
-                var log = new PostLog { ChatId = group.ChatId, ScheduleId = schedule.Id, Utc = sendAt.UtcDateTime };
-                if (_outbox.Enqueue([PostRenderer.Action(group.ChatId, text, product)], _ => key, () => _postLog.Insert(log)) > 0) queued++;
+                if (_outbox.Enqueue([PostRenderer.Action(group.ChatId, text, product)], _ => key) == 0) continue;
+                _postLog.Insert(new PostLog { ChatId = group.ChatId, ScheduleId = schedule.Id, Utc = sendAt.UtcDateTime });
+                queued++;
             }
             if (product is not null && schedule.Rotates) state.Used.Add(product.Id);
             state.LastFireUtc = fire.UtcDateTime;
-            _state.Upsert(state);
+            _state.Put(state);
+            // The posts, the post log (what anti-flood counts) and the rotation commit together.
+            if (own is not null) await own.CommitAsync();
             _log.LogInformation("Schedule {Schedule} fired for {Fire:u}: {Posts} posts queued", schedule.Id, fire, queued);
             return queued;
         }
@@ -191,7 +194,7 @@ public sealed class PostScheduler : IHostedService, IDisposable
 
     /// <summary>The product a manual /post of this schedule shows: the rotation's next, without advancing it.</summary>
     public Product? PeekProduct(Schedule schedule) =>
-        PickProduct(schedule, _state.FindById(schedule.Id) is { } s ? new ScheduleState { Used = [.. s.Used] } : new ScheduleState());
+        PickProduct(schedule, _state.Get(schedule.Id) is { } s ? new ScheduleState { Used = [.. s.Used] } : new ScheduleState());
 
     public Task StopAsync(CancellationToken ct)
     {

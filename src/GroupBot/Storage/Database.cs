@@ -1,105 +1,284 @@
 using LiteDB;
 using LiteDB.Engine;
+using Microsoft.Extensions.Logging;
 
 namespace GroupBot.Storage;
 
-/// <summary>The one LiteDB file; one instance serves every chat (writes pass one gate: see SerializedWritesEngine).</summary>
+/// <summary>
+/// The bot's store. Every table lives in memory (see <see cref="Table{TKey,TRow}"/>); an event's writes are one
+/// <see cref="Unit"/>, made durable by the <see cref="Journal"/> (group commit: one fsync for all units waiting) and
+/// written behind into the LiteDB file in large batches, where a row changed many times is written once. At start the
+/// journal's segments are replayed into LiteDB, so a crash loses no acknowledged unit. LiteDB types stay in here and in
+/// the tables; stores and features see plain classes.
+/// </summary>
 public sealed class Database : IDisposable
 {
-    private readonly LiteDatabase _db;
+    private readonly LiteDatabase _lite;
     private readonly string? _snapshot;
+    private readonly Journal? _journal;
+    private readonly ILogger? _log;
+    private readonly TimeProvider _time;
+    private readonly Dictionary<string, ITable> _tables = [];
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _writeBehind = Task.CompletedTask;
+    private readonly SemaphoreSlim _writingBehind = new(1, 1);
+    private readonly Table<string, StoredValue> _values;
 
-    /// <param name="readOnly">for reports: reads a copy of the file, so a running bot keeps its own</param>
-    /// <param name="flushEveryCommit">force each commit to the disk (see StorageOptions.FlushEveryCommit)</param>
-    public Database(string path, bool readOnly = false, bool flushEveryCommit = true)
+    internal Lock Gate { get; } = new();
+
+    internal BsonMapper Mapper { get; } = new() { EmptyStringToNull = false, TrimWhitespace = false };
+
+    /// <summary>How often the journal's writes are copied into the LiteDB file.</summary>
+    public static readonly TimeSpan WriteBehindInterval = TimeSpan.FromSeconds(2);
+
+    /// <param name="readOnly">for reports: reads a copy of the file (and its journal), so a running bot keeps its own</param>
+    /// <param name="openJournal">test hook: how a journal segment file is opened (to make writes fail)</param>
+    public Database(string path, bool readOnly = false, TimeProvider? time = null, ILogger? log = null, Func<string, Stream>? openJournal = null)
     {
+        _time = time ?? TimeProvider.System;
+        _log = log;
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         if (readOnly)
         {
-            // The bot holds the file exclusively; a snapshot copy lets a report read while it runs.
-            // LiteDB keeps recent writes in "<name>-log.db" until a checkpoint: the copy takes both.
+            // The bot holds the file exclusively; a snapshot copy lets a report read while it runs. LiteDB keeps recent
+            // writes in "<name>-log.db" until a checkpoint, and the newest ones are only in the journal: the copy takes all.
             var copy = Path.Combine(Path.GetTempPath(), $"groupbot-report-{Guid.NewGuid():N}.db");
             Copy(full, copy);
-            var log = LogPathOf(full);
-            if (File.Exists(log)) Copy(log, LogPathOf(copy));
+            if (File.Exists(LogPathOf(full))) Copy(LogPathOf(full), LogPathOf(copy));
+            foreach (var (n, segment) in Journal.Segments(JournalPrefix(full))) Copy(segment, Journal.SegmentPath(JournalPrefix(copy), n));
             full = copy;
             _snapshot = copy;
         }
-        var settings = flushEveryCommit
-            ? new EngineSettings { Filename = full }
-            : new EngineSettings { DataStream = new OsBufferedFile(full), LogStream = new OsBufferedFile(LogPathOf(full)) };
-        _db = new LiteDatabase(new SerializedWritesEngine(new LiteEngine(settings)), mapper: null, disposeOnClose: true);
-        // LiteDB hands dates back in local time unless told otherwise; the bot works in UTC throughout.
-        _db.UtcDate = true;
         FilePath = full;
+        _lite = new LiteDatabase(new SerializedWritesEngine(new LiteEngine(new EngineSettings { Filename = full })), Mapper, disposeOnClose: true);
+        // LiteDB hands dates back in local time unless told otherwise; the bot works in UTC throughout.
+        _lite.UtcDate = true;
+        var next = Replay();
+        _values = Table<string, StoredValue>("state", v => v.Id);
+        if (readOnly) return;
+        _journal = new Journal(JournalPrefix(full), next, openJournal, _time, log);
+        _writeBehind = WriteBehindLoop();
     }
 
     public string FilePath { get; }
 
-    public ILiteCollection<T> Collection<T>(string name) => _db.GetCollection<T>(name);
-
-    public string? GetValue(string key) =>
-        _db.GetCollection("state").FindById(key)?["value"].AsString;
-
-    public void SetValue(string key, string value) =>
-        _db.GetCollection("state").Upsert(new BsonDocument { ["_id"] = key, ["value"] = value });
+    /// <summary>fsyncs of the journal so far, and journal writes that failed.</summary>
+    public (long Syncs, long Failures) JournalStats => _journal is null ? (0, 0) : (Interlocked.Read(ref _journal.Syncs), Interlocked.Read(ref _journal.Failures));
 
     /// <summary>
-    /// Moves every document that belongs to <paramref name="oldChatId"/> to <paramref name="newChatId"/>,
-    /// in every collection that has a ChatId field, so features need not know about migration.
+    /// The table of a row type, loaded from its LiteDB collection on first use. <paramref name="key"/> gives a row's key;
+    /// <paramref name="setKey"/>, for numbered rows, sets the key Insert draws (the highest stored + 1).
     /// </summary>
-    public int MigrateChat(long oldChatId, long newChatId)
+    public Table<TKey, TRow> Table<TKey, TRow>(string name, Func<TRow, TKey> key, Action<TRow, TKey>? setKey = null)
+        where TKey : notnull where TRow : class
     {
-        var moved = 0;
-        _db.BeginTrans();
-        try
+        lock (_tables)
         {
-            foreach (var name in _db.GetCollectionNames().ToList())
-            {
-                var col = _db.GetCollection(name);
-                foreach (var doc in col.Find(Query.EQ("ChatId", oldChatId)).ToList())
-                {
-                    doc["ChatId"] = newChatId;
-                    col.Update(doc);
-                    moved++;
-                }
-            }
-            _db.Commit();
+            if (_tables.TryGetValue(name, out var existing)) return (Table<TKey, TRow>)existing;
+            var table = new Table<TKey, TRow>(this, name, key, setKey, Load<TKey, TRow>(name, key));
+            _tables[name] = table;
+            return table;
         }
-        catch
-        {
-            _db.Rollback();
-            throw;
-        }
-        return moved;
     }
 
-    /// <summary>Runs <paramref name="work"/> as one LiteDB transaction. LiteDB binds a transaction to the thread, so work must not await.</summary>
-    public T InTransaction<T>(Func<T> work)
+    /// <summary>A collection's documents, with keys from older versions (LiteDB ObjectIds) rewritten to the table's own.</summary>
+    private List<BsonDocument> Load<TKey, TRow>(string name, Func<TRow, TKey> key) where TRow : class
     {
-        _db.BeginTrans();
+        var col = _lite.GetCollection(name);
+        var docs = col.FindAll().ToList();
+        var numeric = typeof(TKey) == typeof(int) || typeof(TKey) == typeof(long);
+        var highest = numeric ? docs.Where(d => d["_id"].IsNumber).Select(d => d["_id"].AsInt64).DefaultIfEmpty(0).Max() : 0;
+        foreach (var doc in docs)
+        {
+            var oldId = doc["_id"];
+            if (numeric && !oldId.IsNumber) doc["_id"] = typeof(TKey) == typeof(int) ? new BsonValue((int)++highest) : new BsonValue(++highest);
+            var id = new BsonValue(key(Mapper.ToObject<TRow>(doc)));
+            if (id == oldId) continue;
+            doc["_id"] = id;
+            col.Delete(oldId);
+            col.Upsert(doc);
+        }
+        return docs;
+    }
+
+    /// <summary>Starts a unit of work; it is the ambient unit of this async flow until committed or disposed.</summary>
+    public Unit Begin() => new(this);
+
+    /// <summary>Runs <paramref name="work"/> in a unit of its own and waits until it is durable (start-up and tools).</summary>
+    public T Write<T>(Func<T> work)
+    {
+        using var unit = Begin();
+        var result = work();
+        unit.Commit();
+        return result;
+    }
+
+    public void Write(Action work) => Write(() => { work(); return true; });
+
+    internal Task Commit(Unit unit)
+    {
+        if (!unit.HasWrites) return Task.CompletedTask;
+        if (_journal is null) throw new InvalidOperationException("A read-only database takes no writes");
+        var writes = unit.Writes;
+        var docs = new BsonDocument?[writes.Count];
+        var ops = new BsonArray();
+        for (var i = 0; i < writes.Count; i++)
+        {
+            var w = writes[i];
+            docs[i] = w.Row is null ? null : w.Table.ToDocument(w.Key, w.Row);
+            ops.Add(new BsonDocument { ["t"] = w.Table.Name, ["k"] = w.Table.KeyToBson(w.Key), ["d"] = docs[i] ?? BsonValue.Null });
+        }
+        var record = BsonSerializer.Serialize(new BsonDocument { ["w"] = ops });
+        lock (Gate)
+        {
+            for (var i = 0; i < writes.Count; i++) writes[i].Table.Apply(writes[i].Key, writes[i].Row, docs[i]);
+            return _journal.Append(record);
+        }
+    }
+
+    internal void Restore(Unit unit)
+    {
+        foreach (var (table, key) in unit.Touched.Distinct()) table.Restore(key);
+    }
+
+    internal BsonDocument? ReadStored(string collection, BsonValue id) => _lite.GetCollection(collection).FindById(id);
+
+    public string? GetValue(string key) => _values.Get(key)?.Value;
+
+    /// <summary>Sets a value in the current unit, or in a unit of its own when there is none.</summary>
+    public void SetValue(string key, string value)
+    {
+        if (Unit.Current is null) Write(() => _values.Put(new StoredValue { Id = key, Value = value }));
+        else _values.Put(new StoredValue { Id = key, Value = value });
+    }
+
+    /// <summary>
+    /// Moves every row that belongs to <paramref name="oldChatId"/> to <paramref name="newChatId"/>, in every table whose
+    /// rows have a ChatId, in the current unit, so features need not know about migration.
+    /// </summary>
+    public void MigrateChat(long oldChatId, long newChatId)
+    {
+        List<ITable> tables;
+        lock (_tables) tables = [.. _tables.Values];
+        foreach (var table in tables) table.MigrateChat(oldChatId, newChatId);
+    }
+
+    /// <summary>Copies the journal's segments into LiteDB (a crash or stop before their writes reached it) and deletes them.</summary>
+    private int Replay()
+    {
+        var segments = Journal.Segments(JournalPrefix(FilePath));
+        if (segments.Count == 0) return 1;
+        var units = 0;
+        _lite.BeginTrans();
         try
         {
-            var result = work();
-            _db.Commit();
-            return result;
+            foreach (var (_, path) in segments)
+                foreach (var record in Journal.Read(path))
+                {
+                    foreach (var op in BsonSerializer.Deserialize(record, utcDate: true)["w"].AsArray)
+                    {
+                        var col = _lite.GetCollection(op["t"].AsString);
+                        if (op["d"].IsNull) col.Delete(op["k"]);
+                        else col.Upsert(op["d"].AsDocument);
+                    }
+                    units++;
+                }
+            _lite.Commit();
         }
         catch
         {
-            _db.Rollback();
+            _lite.Rollback();
             throw;
+        }
+        _lite.Checkpoint();
+        foreach (var (_, path) in segments) File.Delete(path);
+        _log?.LogInformation("Storage: {Units} units from the journal replayed into {File}", units, FilePath);
+        return segments[^1].Segment + 1;
+    }
+
+    private async Task WriteBehindLoop()
+    {
+        await Task.Yield();
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(WriteBehindInterval, _time, _stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            try
+            {
+                await WriteBehind();
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                _log?.LogError("Storage: copying the journal into {File} failed ({Error}); it stays in the journal and is tried again", FilePath, ex.Message);
+            }
+        }
+    }
+
+    /// <summary>Writes every committed change not yet in the LiteDB file into it, then drops the journal segments it covered.</summary>
+    public async Task WriteBehind()
+    {
+        if (_journal is null) return;
+        await _writingBehind.WaitAsync();
+        try
+        {
+            int segment;
+            List<(ITable Table, Dictionary<object, BsonDocument?> Dirty)> batch;
+            List<ITable> tables;
+            lock (_tables) tables = [.. _tables.Values];
+            lock (Gate)
+            {
+                segment = _journal.Rotate();
+                batch = tables.Select(t => (t, t.TakeDirty())).Where(b => b.Item2.Count > 0).ToList();
+            }
+            await _journal.WhenDurable(segment);
+            if (batch.Count > 0)
+            {
+                try
+                {
+                    _lite.BeginTrans();
+                    foreach (var (table, dirty) in batch)
+                    {
+                        var col = _lite.GetCollection(table.Name);
+                        foreach (var (key, doc) in dirty)
+                        {
+                            if (doc is null) col.Delete(table.KeyToBson(key));
+                            else col.Upsert(doc);
+                        }
+                    }
+                    _lite.Commit();
+                    _lite.Checkpoint();
+                }
+                catch
+                {
+                    _lite.Rollback();
+                    // Nothing is lost: the journal keeps these writes (its segments are not deleted); the next round
+                    // writes the rows again, newest first.
+                    lock (Gate)
+                        foreach (var (table, dirty) in batch) table.Unfreeze(dirty);
+                    throw;
+                }
+            }
+            lock (Gate)
+                foreach (var (table, _) in batch) table.DropFrozen();
+            _journal.DeleteThrough(segment);
+        }
+        finally
+        {
+            _writingBehind.Release();
         }
     }
 
     /// <summary>Where LiteDB keeps recent commits until a checkpoint moves them into the file.</summary>
     private static string LogPathOf(string file) => Path.ChangeExtension(file, null) + "-log" + Path.GetExtension(file);
 
-    /// <summary>A file whose flushes stop at the operating system: LiteDB's fsync per commit is skipped.</summary>
-    private sealed class OsBufferedFile(string path) : FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 4096)
-    {
-        public override void Flush(bool flushToDisk) => base.Flush(false);
-    }
+    private static string JournalPrefix(string file) => Path.ChangeExtension(file, null) + "-journal-";
 
     private static void Copy(string from, string to)
     {
@@ -110,9 +289,34 @@ public sealed class Database : IDisposable
 
     public void Dispose()
     {
-        _db.Dispose();
+        _stop.Cancel();
+        try
+        {
+            _writeBehind.Wait();
+        }
+        catch (AggregateException)
+        {
+        }
+        _journal?.Dispose();
+        try
+        {
+            // A clean stop leaves everything in the LiteDB file and no journal behind.
+            if (_journal is not null) WriteBehind().GetAwaiter().GetResult();
+        }
+        catch (Exception ex)
+        {
+            _log?.LogError("Storage: the last copy into {File} failed ({Error}); the journal is replayed at the next start", FilePath, ex.Message);
+        }
+        _lite.Dispose();
         if (_snapshot is null) return;
         File.Delete(_snapshot);
         File.Delete(LogPathOf(_snapshot));
     }
+}
+
+/// <summary>A named value (the Telegram update offset, the local chat's last message id).</summary>
+public sealed class StoredValue
+{
+    public string Id { get; set; } = "";
+    public string Value { get; set; } = "";
 }

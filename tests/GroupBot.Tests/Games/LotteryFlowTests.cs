@@ -216,49 +216,6 @@ public sealed class LotteryFlowTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_crash_after_the_last_grab_was_saved_but_before_its_result_was_queued_is_announced_once_at_start()
-    {
-        await Open("3 1 奖品");
-        foreach (var p in Players[..3]) await _bot.Say(p, "/join");
-        await _bot.Say(Players[0], "/grab");
-        await _bot.Say(Players[1], "/grab");
-        // The last grab as the flow saves it; then the process dies before the replies reach the outbox.
-        var game = OnlyGame();
-        var (_, _, ledger) = LotteryRules.Grab(game, Players[2].Id, _bot.Time.GetUtcNow().UtcDateTime);
-        Store.Save(game, ledger);
-        Assert.Equal(GameState.Settled, Store.Find(BotHarness.Chat, 1)!.State);
-
-        await _bot.Restart();
-        var texts = (await _bot.Advance(TimeSpan.Zero)).OfType<SendText>().Select(t => t.Text).ToList();
-        Assert.Single(texts, t => t.Contains("红包 #1 结果"));
-        Assert.Contains(texts, t => t.Contains("💝"));
-        var winner = Store.Find(BotHarness.Chat, 1)!.Lottery!.WinnerUserId!.Value;
-        Assert.Single(_bot.Get<GroupBot.Community.Points>().Board(null, null, "points"), s => s.UserId == winner);
-
-        // Said once: the next start finds the tagged result in the outbox and stays quiet.
-        await _bot.Restart();
-        Assert.DoesNotContain((await _bot.Advance(TimeSpan.Zero)).OfType<SendText>(), t => t.Text.Contains("红包 #1 结果"));
-    }
-
-    [Fact]
-    public async Task A_game_opened_just_before_a_crash_that_lost_its_message_gets_it_posted_at_start()
-    {
-        await Open("3 1 奖品");
-        // As if the process died after saving the game and before its message reached the outbox.
-        var db = _bot.Get<GroupBot.Storage.Database>();
-        db.Collection<LiteDB.BsonDocument>("sent_messages").DeleteMany(LiteDB.Query.EQ("Tag", "game:1"));
-        db.Collection<LiteDB.BsonDocument>("outbox").DeleteMany(LiteDB.Query.EQ("Tag", "game:1"));
-
-        await _bot.Restart();
-        var posted = (await _bot.Advance(TimeSpan.Zero)).OfType<SendText>().Where(t => t.Tag == "game:1").ToList();
-        var message = Assert.Single(posted);
-        Assert.Contains("红包手气最差 #1", message.Text);
-        Assert.NotNull(message.Buttons);
-        await _bot.Restart();
-        Assert.DoesNotContain((await _bot.Advance(TimeSpan.Zero)).OfType<SendText>(), t => t.Tag == "game:1");
-    }
-
-    [Fact]
     public async Task A_deadline_that_passed_while_the_bot_was_down_settles_at_start_and_says_so()
     {
         await Open("3 1 奖品 deadline=10m");

@@ -1,3 +1,4 @@
+using GroupBot.Pipeline;
 using GroupBot.Hosting;
 
 namespace GroupBot.Tests.Hosting;

@@ -139,20 +139,27 @@ public sealed class OutboxQueueTests : IAsyncDisposable
     }
 
     [Fact]
-    public void The_callers_record_is_written_in_the_same_transaction_as_the_items()
+    public void Items_and_the_callers_other_writes_commit_together_or_not_at_all()
     {
-        var log = _db.Collection<LiteDB.BsonDocument>("caller_log");
-        Assert.ThrowsAny<Exception>(() => _outbox.Enqueue([new SendText(-1, "a")], _ => "k1", () =>
+        var log = _db.Table<string, GroupBot.Storage.StoredValue>("caller_log", v => v.Id);
+        using (_db.Begin())
         {
-            log.Insert(new LiteDB.BsonDocument { ["n"] = 1 });
-            throw new IOException("disk full");
-        }));
+            Assert.Equal(1, _outbox.Enqueue([new SendText(-1, "a")], _ => "k1"));
+            log.Put(new GroupBot.Storage.StoredValue { Id = "1", Value = "a" });
+            Assert.True(_outbox.Contains("k1")); // the unit reads its own writes
+            // the unit ends without a commit, as when its handler throws
+        }
         Assert.False(_outbox.Contains("k1")); // neither the item nor the record survived
-        Assert.Equal(0, log.Count());
+        Assert.Equal(0, log.Count);
 
-        Assert.Equal(1, _outbox.Enqueue([new SendText(-1, "a")], _ => "k1", () => log.Insert(new LiteDB.BsonDocument { ["n"] = 2 })));
-        Assert.Equal(0, _outbox.Enqueue([new SendText(-1, "a")], _ => "k1", () => log.Insert(new LiteDB.BsonDocument { ["n"] = 3 })));
-        Assert.Equal([2], log.FindAll().Select(d => d["n"].AsInt32));
+        using (var unit = _db.Begin())
+        {
+            Assert.Equal(1, _outbox.Enqueue([new SendText(-1, "a")], _ => "k1"));
+            log.Put(new GroupBot.Storage.StoredValue { Id = "2", Value = "b" });
+            unit.Commit();
+        }
+        Assert.Equal(0, _outbox.Enqueue([new SendText(-1, "a")], _ => "k1"));
+        Assert.Equal(["2"], log.All().Select(v => v.Id));
     }
 
     [Fact]

@@ -92,11 +92,11 @@ public sealed class PostSchedulerTests : IAsyncLifetime
         await _bot.DisposeAsync();
         _bot.Time.Advance(TimeSpan.FromHours(15)); // 11:00 Shanghai: the 10:00 fire was missed by 1 h (window 2 h)
         await _bot.Restart();
-        var actions = await _bot.AdvanceAll(TimeSpan.Zero);
+        var actions = await _bot.Settle(TimeSpan.Zero);
         Assert.Single(Posts(actions, GroupA.Id));
         // Another restart does not post it again.
         await _bot.Restart();
-        Assert.Empty(Posts(await _bot.AdvanceAll(TimeSpan.Zero), GroupA.Id));
+        Assert.Empty(Posts(await _bot.Settle(TimeSpan.Zero), GroupA.Id));
     }
 
     [Fact]

@@ -127,7 +127,7 @@ public sealed class CrashTests(TelegramPeer peer, ITestOutputHelper output) : IC
             """{ "schedules": [ { "id": "blast", "cron": "0/2 * * * * ?", "template": "daily_product", "products": "*" } ] }""");
         // 2 messages a second overall, so the broadcast lasts seconds and each kill lands in the middle of it.
         // Storage without a flush per commit: a kill of the process must still lose nothing (the lottery test keeps the default).
-        (string, string)[] env = [("Outbox__GlobalPerSecond", "2"), ("Posting__QuietHours", ""), ("Outbox__MaxInFlight", "4"), ("Storage__FlushEveryCommit", "false")];
+        (string, string)[] env = [("Outbox__GlobalPerSecond", "2"), ("Posting__QuietHours", ""), ("Outbox__MaxInFlight", "4")];
         var groups = Enumerable.Range(1, 16).Select(i => new PeerChat(-1009100000000 - i, "supergroup", $"广播群{i}")).ToArray();
         using var users = peer.CreateClient(token);
         StartBot(token, root.Path, env);
@@ -167,7 +167,7 @@ public sealed class CrashTests(TelegramPeer peer, ITestOutputHelper output) : IC
         Assert.All(posts.Values, n => Assert.InRange(n, 1, 2));
         Assert.InRange(posts.Values.Sum(n => n - 1), 0, kills * 4);
         using var db = new Database(_dir.File("crash.db"));
-        var logged = db.Collection<GroupBot.Posting.PostLog>("post_log").FindAll().GroupBy(p => p.ChatId).ToDictionary(g => g.Key, g => g.Count());
+        var logged = db.Table<long, GroupBot.Posting.PostLog>("post_log", p => p.Id).All().GroupBy(p => p.ChatId).ToDictionary(g => g.Key, g => g.Count());
         Assert.All(groups, g => Assert.Equal(1, logged.GetValueOrDefault(g.Id)));
     }
 

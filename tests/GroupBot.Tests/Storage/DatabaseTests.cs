@@ -1,8 +1,15 @@
 using GroupBot.Storage;
 using GroupBot.Tests.Support;
-using LiteDB;
+using Microsoft.Extensions.Time.Testing;
 
 namespace GroupBot.Tests.Storage;
+
+public sealed class Row
+{
+    public long Id { get; set; }
+    public long ChatId { get; set; }
+    public string Text { get; set; } = "";
+}
 
 public sealed class DatabaseTests : IDisposable
 {
@@ -10,88 +17,191 @@ public sealed class DatabaseTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    /// <summary>
-    /// The pattern that corrupts a bare LiteDB 5.0.20 file in most runs (inbox prune while the outbox and games insert):
-    /// writers in two collections while a third thread deletes pages. With the write gate nothing fails and the file
-    /// still reads and writes after it is reopened.
-    /// </summary>
+    private static Table<long, Row> Rows(Database db, string name = "rows") =>
+        db.Table<long, Row>(name, r => r.Id, (r, id) => r.Id = id).Index("ChatId", r => r.ChatId);
+
     [Fact]
-    public void Deletes_racing_inserts_in_other_collections_leave_the_file_sound()
+    public async Task A_unit_reads_its_own_writes_and_nobody_else_sees_them_before_the_commit()
     {
-        var path = _dir.File("race.db");
-        var errors = new List<Exception>();
+        using var db = new Database(_dir.File("u.db"));
+        var rows = Rows(db);
+        using var unit = db.Begin();
+        rows.Insert(new Row { ChatId = 5, Text = "a" });
+        Assert.Single(rows.Where("ChatId", 5L));
+        Task<int> outside;
+        using (ExecutionContext.SuppressFlow()) outside = Task.Run(() => rows.Where("ChatId", 5L).Count); // another event's flow
+        var seenOutside = await outside;
+        Assert.Equal(0, seenOutside);
+        unit.Commit();
+        Assert.Single(rows.Where("ChatId", 5L));
+    }
+
+    [Fact]
+    public void A_unit_that_is_not_committed_changes_nothing_even_a_row_it_changed_in_place()
+    {
+        var path = _dir.File("r.db");
         using (var db = new Database(path))
         {
-            void Guarded(Action write)
+            var rows = Rows(db);
+            var other = Rows(db, "other");
+            db.Write(() => rows.Insert(new Row { ChatId = 1, Text = "before" }));
+            using (db.Begin())
             {
-                try { write(); }
-                catch (Exception ex) { lock (errors) errors.Add(ex); }
+                var row = rows.Get(1)!;
+                row.Text = "changed"; // in place, as a handler does before it throws
+                rows.Put(row);
+                other.Insert(new Row { ChatId = 1, Text = "new" });
             }
-            var padding = new string('x', 2000); // fills pages quickly, so deletes free whole pages
-            var threads = new List<Thread>();
-            foreach (var name in new[] { "a", "b" })
-            {
-                threads.Add(new Thread(() =>
-                {
-                    var col = db.Collection<BsonDocument>(name);
-                    for (var i = 0; i < 1500; i++) Guarded(() => col.Insert(new BsonDocument { ["p"] = padding }));
-                }));
-            }
-            threads.Add(new Thread(() =>
-            {
-                var col = db.Collection<BsonDocument>("a");
-                for (var i = 0; i < 200; i++) Guarded(() => col.DeleteAll());
-            }));
-            threads.Add(new Thread(() =>
-            {
-                for (var i = 0; i < 200; i++) Guarded(() => db.InTransaction(() => db.Collection<BsonDocument>("c").Insert(new BsonDocument { ["p"] = padding })));
-            }));
-            threads.ForEach(t => t.Start());
-            threads.ForEach(t => t.Join());
+            Assert.Equal("before", rows.Get(1)!.Text);
+            Assert.Equal(0, other.Count);
         }
-        Assert.Empty(errors.Select(e => e.Message).Distinct());
-
         using var reopened = new Database(path);
-        Assert.Equal(1500, reopened.Collection<BsonDocument>("b").Count());
-        Assert.Equal(200, reopened.Collection<BsonDocument>("c").Count());
-        reopened.Collection<BsonDocument>("a").Insert(new BsonDocument { ["p"] = "after" });
+        Assert.Equal("before", Rows(reopened).Get(1)!.Text);
+        Assert.Equal(0, Rows(reopened, "other").Count);
     }
 
     [Fact]
-    public void A_file_written_without_a_flush_per_commit_reopens_in_either_mode()
+    public void A_committed_unit_survives_a_crash_before_it_reached_the_LiteDB_file()
     {
-        var path = _dir.File("buffered.db");
-        using (var db = new Database(path, flushEveryCommit: false))
+        var path = _dir.File("c.db");
+        var time = new FakeTimeProvider(); // the writer behind never runs: the units are in the journal only
+        using var db = new Database(path, time: time);
+        var rows = Rows(db);
+        for (var i = 0; i < 50; i++) db.Write(() => { rows.Insert(new Row { ChatId = i % 3, Text = $"r{i}" }); rows.Insert(new Row { ChatId = 9 }); });
+        db.Write(() => rows.Delete(2));
+
+        // What a crash leaves on disk, read the way a restart reads it (the read-only copy replays the journal).
+        using var image = new Database(path, readOnly: true);
+        var restored = Rows(image);
+        Assert.Equal(99, restored.Count);
+        Assert.Null(restored.Get(2));
+        Assert.Equal("r49", restored.Get(99)!.Text);
+    }
+
+    [Fact]
+    public void A_torn_last_journal_record_is_ignored_and_the_ones_before_it_are_kept()
+    {
+        var path = _dir.File("t.db");
+        using (var db = new Database(path, time: new FakeTimeProvider()))
         {
-            var col = db.Collection<BsonDocument>("t");
-            for (var i = 1; i <= 500; i++) col.Insert(new BsonDocument { ["_id"] = i, ["p"] = new string('x', 500) });
-            db.InTransaction(() => col.DeleteMany(Query.LTE("_id", 100)));
+            var rows = Rows(db);
+            db.Write(() => rows.Insert(new Row { Text = "kept" }));
+            db.Write(() => rows.Insert(new Row { Text = "torn" }));
+            // Copy the files as a crash would leave them, with the second record cut short.
+            var journal = Directory.GetFiles(_dir.Path, "t-journal-*").Single();
+            var copyDir = Path.Combine(_dir.Path, "crash");
+            Directory.CreateDirectory(copyDir);
+            File.Copy(path, Path.Combine(copyDir, "t.db"));
+            var bytes = File.ReadAllBytes(journal);
+            File.WriteAllBytes(Path.Combine(copyDir, Path.GetFileName(journal)), bytes[..^5]);
         }
+        using var restarted = new Database(Path.Combine(_dir.Path, "crash", "t.db"));
+        var restored = Rows(restarted);
+        Assert.Equal(["kept"], restored.All().Select(r => r.Text));
+        Assert.Empty(Directory.GetFiles(Path.Combine(_dir.Path, "crash"), "t-journal-*")); // replayed into the file
+    }
+
+    [Fact]
+    public async Task Many_units_at_once_share_fsyncs_and_all_land()
+    {
+        var path = _dir.File("g.db");
+        long syncs;
         using (var db = new Database(path))
         {
-            Assert.Equal(400, db.Collection<BsonDocument>("t").Count());
-            db.Collection<BsonDocument>("t").Insert(new BsonDocument { ["_id"] = 1000 });
+            var rows = Rows(db);
+            var tasks = Enumerable.Range(0, 2000).Select(i => Task.Run(async () =>
+            {
+                using var unit = db.Begin();
+                rows.Insert(new Row { ChatId = i, Text = "x" });
+                if (i % 10 == 0) rows.Delete(rows.Where("ChatId", (long)i - 5).FirstOrDefault()?.Id ?? 0);
+                await unit.CommitAsync();
+            })).ToList();
+            await Task.WhenAll(tasks);
+            syncs = db.JournalStats.Syncs;
+            await db.WriteBehind();
         }
-        using var again = new Database(path, flushEveryCommit: false);
-        Assert.Equal(401, again.Collection<BsonDocument>("t").Count());
+        Assert.InRange(syncs, 1, 1999); // group commit: fewer fsyncs than units
+        using var reopened = new Database(path);
+        Assert.InRange(Rows(reopened).Count, 1800, 2000);
+        Assert.Empty(Directory.GetFiles(_dir.Path, "g-journal-*")); // a clean stop leaves everything in the file
     }
 
     [Fact]
-    public void A_failed_transaction_rolls_back_and_frees_the_gate_for_other_threads()
+    public async Task A_journal_that_cannot_be_written_holds_the_commit_until_it_can_and_loses_nothing()
     {
-        using var db = new Database(_dir.File("tx.db"));
-        var col = db.Collection<BsonDocument>("t");
-        Assert.Throws<InvalidOperationException>(() => db.InTransaction<int>(() =>
+        var path = _dir.File("f.db");
+        var time = new FakeTimeProvider();
+        var disk = new FlakyDisk();
+        using (var db = new Database(path, time: time, openJournal: disk.Open))
         {
-            col.Insert(new BsonDocument { ["_id"] = 1 });
-            throw new InvalidOperationException("boom");
-        }));
-        Assert.Null(col.FindById(1));
+            var rows = Rows(db);
+            disk.Full = true;
+            Task commit;
+            using (var unit = db.Begin())
+            {
+                rows.Insert(new Row { Text = "waits" });
+                commit = unit.CommitAsync();
+            }
+            for (var i = 0; i < 50 && db.JournalStats.Failures == 0; i++) await Task.Delay(20);
+            Assert.True(db.JournalStats.Failures > 0);
+            Assert.False(commit.IsCompleted); // not acknowledged: nothing it produced may be sent yet
+            disk.Full = false;
+            time.Advance(Journal.RetryDelay);
+            await commit.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        using var reopened = new Database(path);
+        Assert.Equal(["waits"], Rows(reopened).All().Select(r => r.Text));
+    }
 
-        // Another thread can write at once: the failed transaction did not keep the gate.
-        var other = new Thread(() => col.Insert(new BsonDocument { ["_id"] = 2 }));
-        other.Start();
-        Assert.True(other.Join(TimeSpan.FromSeconds(10)));
-        Assert.NotNull(col.FindById(2));
+    [Fact]
+    public void Rows_of_a_chat_move_to_its_new_id_in_every_table()
+    {
+        using var db = new Database(_dir.File("m.db"));
+        var rows = Rows(db);
+        var keyed = db.Table<string, Row>("keyed", r => $"{r.ChatId}:{r.Text}");
+        db.Write(() =>
+        {
+            rows.Insert(new Row { ChatId = -1, Text = "a" });
+            keyed.Put(new Row { ChatId = -1, Text = "b" });
+        });
+        db.Write(() => db.MigrateChat(-1, -100));
+        Assert.Single(rows.Where("ChatId", -100L));
+        Assert.Null(keyed.Get("-1:b"));
+        Assert.NotNull(keyed.Get("-100:b"));
+    }
+
+    /// <summary>A journal file whose writes fail with "no space left" while Full is set.</summary>
+    private sealed class FlakyDisk
+    {
+        public volatile bool Full;
+
+        public Stream Open(string path) => new Flaky(this, new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read));
+
+        private sealed class Flaky(FlakyDisk disk, FileStream inner) : Stream
+        {
+            public override bool CanRead => false;
+            public override bool CanSeek => true;
+            public override bool CanWrite => true;
+            public override long Length => inner.Length;
+            public override long Position { get => inner.Position; set => inner.Position = value; }
+            public override void Flush()
+            {
+                if (disk.Full) throw new IOException("No space left on device");
+                inner.Flush(true);
+            }
+            public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+            public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
+            public override void SetLength(long value) => inner.SetLength(value);
+            public override void Write(byte[] buffer, int offset, int count)
+            {
+                if (disk.Full) throw new IOException("No space left on device");
+                inner.Write(buffer, offset, count);
+            }
+            protected override void Dispose(bool disposing)
+            {
+                if (disposing) inner.Dispose();
+                base.Dispose(disposing);
+            }
+        }
     }
 }

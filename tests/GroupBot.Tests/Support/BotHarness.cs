@@ -1,3 +1,4 @@
+using GroupBot.Pipeline;
 using GroupBot.Chat;
 using GroupBot.Games;
 using GroupBot.Hosting;
@@ -92,6 +93,12 @@ public sealed class BotHarness : IAsyncDisposable
     public async Task<List<ChatAction>> AdvanceAll(TimeSpan by)
     {
         Chat_.Take();
+        return await Settle(by);
+    }
+
+    /// <summary>Like AdvanceAll, keeping what the bot did before (at start, say).</summary>
+    public async Task<List<ChatAction>> Settle(TimeSpan by)
+    {
         Time.Advance(by);
         await Services.GetRequiredService<ChatQueues>().Drain();
         var outbox = Services.GetRequiredService<GroupBot.Outbox.OutboxQueue>();

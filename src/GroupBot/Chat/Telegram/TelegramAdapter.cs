@@ -34,22 +34,29 @@ public sealed class TelegramAdapter(
         await Retry("deleteWebhook", () => client.DeleteWebhook(dropPendingUpdates: false, cancellationToken: ct), ct);
     }
 
+    /// <summary>Updates accepted but not yet handled, at most: past it the bot stops asking Telegram for more.</summary>
+    public const int MaxWaiting = 2000;
+
+    private readonly SemaphoreSlim _waiting = new(MaxWaiting);
+
     public async Task RunAsync(Func<ChatEvent, Task> onEvent, CancellationToken ct)
     {
         foreach (var update in inbox.Unhandled())
         {
             log.LogInformation("Re-handling update {UpdateId} accepted before the last stop", update.Id);
-            await Dispatch(update, onEvent);
+            await Dispatch(update, onEvent, ct);
         }
 
         var failures = 0;
         while (!ct.IsCancellationRequested)
         {
-            Update[] updates;
+            IReadOnlyList<Update> updates;
             try
             {
-                updates = await client.GetUpdates(inbox.LastUpdateId + 1, 100, options.Value.PollTimeoutSeconds, AllowedUpdates, ct);
+                var batch = await client.GetUpdates(inbox.LastUpdateId + 1, 100, options.Value.PollTimeoutSeconds, AllowedUpdates, ct);
                 failures = 0;
+                // Stored (one unit, durable) before the next getUpdates tells Telegram they arrived.
+                updates = await inbox.Accept(batch);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -64,14 +71,13 @@ public sealed class TelegramAdapter(
                 await WaitAfter("getUpdates", ex, ++failures, ct);
                 continue;
             }
-            foreach (var update in updates)
+            try
             {
-                if (!inbox.Accept(update))
-                {
-                    log.LogDebug("Dropped repeated update {UpdateId}", update.Id);
-                    continue;
-                }
-                await Dispatch(update, onEvent);
+                foreach (var update in updates) await Dispatch(update, onEvent, ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                break;
             }
         }
     }
@@ -99,7 +105,7 @@ public sealed class TelegramAdapter(
     private static BotTokenRejectedException Rejected(ApiRequestException ex) =>
         new($"Telegram refused the bot token ({ex.ErrorCode} {ex.Message}). Check Telegram:BotToken.");
 
-    private async Task Dispatch(Update update, Func<ChatEvent, Task> onEvent)
+    private async Task Dispatch(Update update, Func<ChatEvent, Task> onEvent, CancellationToken ct)
     {
         ChatEvent? evt;
         try
@@ -113,12 +119,14 @@ public sealed class TelegramAdapter(
         }
         if (evt is null)
         {
-            inbox.MarkHandled(update.Id);
+            inbox.Drop(update.Id);
             return;
         }
-        // Not awaited: other chats must not wait for this one. The queue keeps this chat's order.
-        _ = onEvent(evt).ContinueWith(_ => inbox.MarkHandled(update.Id), TaskScheduler.Default);
-        await Task.CompletedTask;
+        // Not awaited: other chats must not wait for this one. The queue keeps this chat's order; the handler's unit
+        // removes the update from the inbox together with its effects.
+        await _waiting.WaitAsync(ct);
+        _ = onEvent(evt with { Handled = () => inbox.MarkHandled(update.Id) })
+            .ContinueWith(_ => _waiting.Release(), TaskScheduler.Default);
     }
 
     public bool WaitsForReplies => false;

@@ -1,71 +1,63 @@
 using System.Text.Json;
-using JsonSerializer = System.Text.Json.JsonSerializer;
 using GroupBot.Storage;
-using LiteDB;
 using Telegram.Bot;
 using Telegram.Bot.Types;
+using JsonSerializer = System.Text.Json.JsonSerializer;
 
 namespace GroupBot.Chat.Telegram;
 
+public sealed class InboxUpdate
+{
+    public long Id { get; set; }
+    public string Json { get; set; } = "";
+}
+
 /// <summary>
-/// Updates are stored before they are handled, with the highest update_id seen, so a restart asks Telegram
-/// only for newer updates (nothing repeats) and re-handles stored ones that never finished (nothing is lost).
+/// Updates are stored (one unit per getUpdates batch, with the highest update_id seen) before Telegram is told they
+/// arrived, so a restart asks only for newer updates (nothing repeats) and handles the stored ones that never finished
+/// (nothing is lost). Handling an update removes it in the handler's own unit: its effects and its removal commit
+/// together.
 /// </summary>
 public sealed class UpdateInbox
 {
     private const string OffsetKey = "telegram.last_update_id";
-    private const int KeepHandled = 1000;
     private readonly Database _db;
-    private readonly ILiteCollection<BsonDocument> _inbox;
-    private readonly Lock _lock = new();
+    private readonly Table<long, InboxUpdate> _inbox;
 
     public UpdateInbox(Database db)
     {
         _db = db;
-        _inbox = db.Collection<BsonDocument>("telegram_inbox");
+        _inbox = db.Table<long, InboxUpdate>("telegram_inbox", u => u.Id);
         LastUpdateId = int.TryParse(db.GetValue(OffsetKey), out var id) ? id : 0;
     }
 
     public int LastUpdateId { get; private set; }
 
-    /// <summary>Stores an update; false when it was seen before (a repeat to drop).</summary>
-    public bool Accept(Update update)
+    /// <summary>How many stored updates wait to be handled.</summary>
+    public int Waiting => _inbox.Count;
+
+    /// <summary>Stores the new updates of a batch in one unit and waits until it is durable; returns them (repeats dropped).</summary>
+    public async Task<IReadOnlyList<Update>> Accept(IReadOnlyList<Update> updates)
     {
-        lock (_lock)
-        {
-            if (update.Id <= LastUpdateId || _inbox.FindById(update.Id) is not null) return false;
-            _inbox.Insert(new BsonDocument
-            {
-                ["_id"] = update.Id,
-                ["json"] = JsonSerializer.Serialize(update, JsonBotAPI.Options),
-                ["handled"] = false,
-            });
-            LastUpdateId = update.Id;
-            _db.SetValue(OffsetKey, update.Id.ToString());
-            return true;
-        }
+        var fresh = updates.Where(u => u.Id > LastUpdateId).ToList();
+        if (fresh.Count == 0) return [];
+        using var unit = _db.Begin();
+        foreach (var update in fresh)
+            _inbox.Put(new InboxUpdate { Id = update.Id, Json = JsonSerializer.Serialize(update, JsonBotAPI.Options) });
+        var last = fresh.Max(u => u.Id);
+        _db.SetValue(OffsetKey, last.ToString());
+        await unit.CommitAsync();
+        LastUpdateId = last;
+        return fresh;
     }
 
-    public void MarkHandled(int updateId)
-    {
-        lock (_lock)
-        {
-            var doc = _inbox.FindById(updateId);
-            if (doc is null) return;
-            doc["handled"] = true;
-            _inbox.Update(doc);
-            if (updateId % 100 == 0) _inbox.DeleteMany(Query.And(Query.EQ("handled", true), Query.LT("_id", updateId - KeepHandled)));
-        }
-    }
+    /// <summary>An update that means nothing to the bot: dropped in a unit of its own.</summary>
+    public void Drop(int updateId) => _db.Write(() => MarkHandled(updateId));
+
+    /// <summary>In the handler's unit: the update is done with.</summary>
+    public void MarkHandled(int updateId) => _inbox.Delete(updateId);
 
     /// <summary>Stored updates that were accepted but not handled before the last stop, oldest first.</summary>
-    public IReadOnlyList<Update> Unhandled()
-    {
-        lock (_lock)
-        {
-            return _inbox.Find(Query.EQ("handled", false)).OrderBy(d => d["_id"].AsInt32)
-                .Select(d => JsonSerializer.Deserialize<Update>(d["json"].AsString, JsonBotAPI.Options)!)
-                .ToList();
-        }
-    }
+    public IReadOnlyList<Update> Unhandled() =>
+        _inbox.All().OrderBy(u => u.Id).Select(u => JsonSerializer.Deserialize<Update>(u.Json, JsonBotAPI.Options)!).ToList();
 }

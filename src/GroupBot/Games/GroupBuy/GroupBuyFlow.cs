@@ -76,8 +76,9 @@ public sealed class GroupBuyFlow(GameStore store, Deadlines deadlines, GameMessa
         return Announce(view, game);
     }
 
-    public IReadOnlyList<ChatAction> Announce(GameView view, Game game) =>
-        [.. messages.Edit(view, game, this, force: true), new SendText(view.ChatId, view.Render("groupbuy_result", Model(view, game)), Tag: GameView.ResultTag(game))];
+    /// <summary>The messages that tell the chat how the game ended: its message edited, the result posted.</summary>
+    private IReadOnlyList<ChatAction> Announce(GameView view, Game game) =>
+        [.. messages.Edit(view, game, this, force: true), new SendText(view.ChatId, view.Render("groupbuy_result", Model(view, game)))];
 
     public string Message(GameView view, Game game) => view.Render("groupbuy_message", Model(view, game));
 

@@ -120,9 +120,9 @@ public sealed class LotteryFlow(GameStore store, Deadlines deadlines, GameMessag
         return Announce(view, game);
     }
 
-    public IReadOnlyList<ChatAction> Announce(GameView view, Game game)
+    /// <summary>The messages that tell the chat how the game ended: its message edited, the result posted.</summary>
+    private IReadOnlyList<ChatAction> Announce(GameView view, Game game)
     {
-        var tag = GameView.ResultTag(game);
         if (game.State == GameState.Cancelled)
         {
             var refunds = store.LedgerOf(game.Id).Where(l => l.Kind == LedgerKind.Refund);
@@ -130,12 +130,12 @@ public sealed class LotteryFlow(GameStore store, Deadlines deadlines, GameMessag
             {
                 game.Id, Reason = game.EndReason ?? "not_full", Late = game.EndedLate, Prize = game.Lottery!.Prize,
                 Refunds = refunds.Select(r => new { r.Name, Amount = Money.Format(r.AmountFen) }).ToList(),
-            }), Tag: tag)];
+            }))];
         }
         if (game.Lottery!.WinnerUserId is { } winner)
             points.Add(game.ChatId, winner, Community.PointKind.Game, community.CurrentValue.GameWinPoints, $"lottery #{game.Id}", 0, key: $"game:{game.Id}:{winner}");
         var model = Model(view, game);
-        var actions = new List<ChatAction>(messages.Edit(view, game, this, force: true)) { new SendText(view.ChatId, view.Render("lottery_result", model), Tag: tag) };
+        var actions = new List<ChatAction>(messages.Edit(view, game, this, force: true)) { new SendText(view.ChatId, view.Render("lottery_result", model)) };
         if (game.Players.Count > 1) actions.Add(new SendText(view.ChatId, view.Render("lottery_consolation", model)));
         return actions;
     }

@@ -125,13 +125,14 @@ public sealed class GuessFlow(GameStore store, Deadlines deadlines, GameMessages
         return Announce(view, game);
     }
 
-    public IReadOnlyList<ChatAction> Announce(GameView view, Game game)
+    /// <summary>The messages that tell the chat how the game ended: its message edited, the result posted.</summary>
+    private IReadOnlyList<ChatAction> Announce(GameView view, Game game)
     {
         if (game.State == GameState.Cancelled)
-            return [.. messages.Edit(view, game, this, force: true), new SendText(view.ChatId, view.Notice("guess_cancelled", game.Id), Tag: GameView.ResultTag(game))];
+            return [.. messages.Edit(view, game, this, force: true), new SendText(view.ChatId, view.Notice("guess_cancelled", game.Id))];
         if (game.Guess!.GiftWinner is { } winner)
             points.Add(game.ChatId, winner, Community.PointKind.Game, community.CurrentValue.GameWinPoints, $"guess #{game.Id}", 0, key: $"game:{game.Id}:{winner}");
-        return [.. messages.Edit(view, game, this, force: true), new SendText(view.ChatId, view.Render("guess_result", Model(view, game)), Tag: GameView.ResultTag(game))];
+        return [.. messages.Edit(view, game, this, force: true), new SendText(view.ChatId, view.Render("guess_result", Model(view, game)))];
     }
 
     public string Message(GameView view, Game game) => view.Render("guess_message", Model(view, game));

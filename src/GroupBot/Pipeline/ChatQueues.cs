@@ -1,4 +1,4 @@
-namespace GroupBot.Hosting;
+namespace GroupBot.Pipeline;
 
 /// <summary>
 /// One chat's events run one at a time in arrival order; different chats run in parallel.

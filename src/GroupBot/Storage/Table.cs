@@ -1,0 +1,254 @@
+using LiteDB;
+
+namespace GroupBot.Storage;
+
+/// <summary>What the database needs of every table, whatever its row type.</summary>
+internal interface ITable
+{
+    string Name { get; }
+    BsonValue KeyToBson(object key);
+    BsonDocument ToDocument(object key, object row);
+    /// <summary>Makes a committed write visible (caller holds the database gate).</summary>
+    void Apply(object key, object? row, BsonDocument? doc);
+    /// <summary>Takes the writes not yet in LiteDB, for the writer behind (caller holds the gate).</summary>
+    Dictionary<object, BsonDocument?> TakeDirty();
+    void DropFrozen();
+    /// <summary>Puts taken writes back after the writer behind failed (a newer write of a key wins).</summary>
+    void Unfreeze(Dictionary<object, BsonDocument?> taken);
+    /// <summary>Reads a committed row back after a failed unit changed it in place.</summary>
+    void Restore(object key);
+    /// <summary>Every row whose ChatId is the old chat, moved to the new one (a group became a supergroup).</summary>
+    void MigrateChat(long oldChatId, long newChatId);
+}
+
+/// <summary>
+/// A table: every row in memory with its indexes, so a read costs a dictionary lookup. Writes go through the current
+/// <see cref="Unit"/>; LiteDB is written behind, in batches (see Database). Rows are plain classes: a caller that
+/// changes a row it read must Put it in the same unit (a failed unit's rows are read back from the store).
+/// </summary>
+public sealed class Table<TKey, TRow> : ITable where TKey : notnull where TRow : class
+{
+    private readonly Database _db;
+    private readonly Func<TRow, TKey> _keyOf;
+    private readonly Action<TRow, TKey>? _setKey;
+    private readonly Dictionary<TKey, TRow> _rows = [];
+    private readonly Dictionary<string, RowIndex> _indexes = [];
+    private Dictionary<object, BsonDocument?> _dirty = [];
+    private Dictionary<object, BsonDocument?>? _frozen;
+    private long _lastId;
+
+    internal Table(Database db, string name, Func<TRow, TKey> keyOf, Action<TRow, TKey>? setKey, IEnumerable<BsonDocument> stored)
+    {
+        _db = db;
+        Name = name;
+        _keyOf = keyOf;
+        _setKey = setKey;
+        foreach (var doc in stored)
+        {
+            var row = db.Mapper.ToObject<TRow>(doc);
+            var key = keyOf(row);
+            _rows[key] = row;
+            if (key is int i && i > _lastId) _lastId = i;
+            if (key is long l && l > _lastId) _lastId = l;
+        }
+    }
+
+    public string Name { get; }
+
+    public int Count
+    {
+        get { lock (_db.Gate) return _rows.Count; }
+    }
+
+    /// <summary>Adds an index on a value of the row (null values are not indexed). Declare indexes right after the table.</summary>
+    public Table<TKey, TRow> Index(string name, Func<TRow, object?> valueOf)
+    {
+        lock (_db.Gate)
+        {
+            var index = new RowIndex(valueOf);
+            foreach (var (key, row) in _rows) index.Add(valueOf(row), key);
+            _indexes[name] = index;
+        }
+        return this;
+    }
+
+    /// <summary>A new key for a table of numbered rows (the highest stored + 1).</summary>
+    public TKey NextId()
+    {
+        var next = Interlocked.Increment(ref _lastId);
+        return (TKey)(typeof(TKey) == typeof(int) ? (object)checked((int)next) : next);
+    }
+
+    public TRow? Get(TKey key)
+    {
+        var unit = Unit.Current;
+        if (unit is not null && unit.TryGet(this, key, out var own)) return (TRow?)own;
+        TRow? row;
+        lock (_db.Gate) _rows.TryGetValue(key, out row);
+        if (row is not null) unit?.Touch(this, key);
+        return row;
+    }
+
+    public bool Exists(TKey key) => Get(key) is not null;
+
+    /// <summary>Rows whose indexed value equals <paramref name="value"/>, including the current unit's writes.</summary>
+    public List<TRow> Where(string index, object value)
+    {
+        var ix = _indexes[index];
+        var unit = Unit.Current;
+        var found = new List<TRow>();
+        lock (_db.Gate)
+        {
+            if (ix.Keys.TryGetValue(value, out var keys))
+                foreach (var key in keys)
+                {
+                    if (unit is not null && unit.TryGet(this, key, out _)) continue;
+                    var row = _rows[key];
+                    // A row changed in place but not yet put may no longer match.
+                    if (!Equals(ix.ValueOf(row), value)) continue;
+                    found.Add(row);
+                    unit?.Touch(this, key);
+                }
+        }
+        if (unit is not null)
+            foreach (var write in unit.WritesOf(this))
+                if (write.Row is TRow row && Equals(ix.ValueOf(row), value)) found.Add(row);
+        return found;
+    }
+
+    /// <summary>The first row of <see cref="Where"/>, or null.</summary>
+    public TRow? FirstWhere(string index, object value) => Where(index, value).FirstOrDefault();
+
+    /// <summary>Every row (a snapshot), including the current unit's writes. For reports and rare scans.</summary>
+    public List<TRow> All()
+    {
+        var unit = Unit.Current;
+        List<TRow> all;
+        lock (_db.Gate)
+        {
+            all = unit is null ? [.. _rows.Values] : _rows.Where(r => !unit.TryGet(this, r.Key, out _)).Select(r => r.Value).ToList();
+        }
+        if (unit is not null)
+            foreach (var write in unit.WritesOf(this))
+                if (write.Row is TRow row) all.Add(row);
+        return all;
+    }
+
+    /// <summary>Writes the row in the current unit (with none, as a unit of its own: tools and store tests).</summary>
+    public void Put(TRow row) => Write(_keyOf(row), row);
+
+    /// <summary>Gives a numbered row its key (when it has none) and writes it.</summary>
+    public TRow Insert(TRow row)
+    {
+        if (_setKey is not null && EqualityComparer<TKey>.Default.Equals(_keyOf(row), default!)) _setKey(row, NextId());
+        Put(row);
+        return row;
+    }
+
+    public void Delete(TKey key) => Write(key, null);
+
+    private void Write(TKey key, TRow? row)
+    {
+        if (Unit.Current is { } unit) unit.Put(this, key, row);
+        else _db.Write(() => Unit.Current!.Put(this, key, row));
+    }
+
+    BsonValue ITable.KeyToBson(object key) => new(key);
+
+    BsonDocument ITable.ToDocument(object key, object row)
+    {
+        var doc = _db.Mapper.ToDocument((TRow)row);
+        doc["_id"] = new BsonValue(key);
+        return doc;
+    }
+
+    void ITable.Apply(object key, object? row, BsonDocument? doc)
+    {
+        var k = (TKey)key;
+        if (_rows.Remove(k, out var old))
+            foreach (var ix in _indexes.Values) ix.RemoveKey(k);
+        if (row is TRow r)
+        {
+            _rows[k] = r;
+            foreach (var ix in _indexes.Values) ix.Add(ix.ValueOf(r), k);
+            if (k is int i && i > Interlocked.Read(ref _lastId)) Interlocked.Exchange(ref _lastId, i);
+            if (k is long l && l > Interlocked.Read(ref _lastId)) Interlocked.Exchange(ref _lastId, l);
+        }
+        _ = old;
+        _dirty[key] = doc;
+    }
+
+    Dictionary<object, BsonDocument?> ITable.TakeDirty()
+    {
+        var taken = _dirty;
+        _frozen = taken;
+        _dirty = [];
+        return taken;
+    }
+
+    void ITable.DropFrozen() => _frozen = null;
+
+    void ITable.Unfreeze(Dictionary<object, BsonDocument?> taken)
+    {
+        foreach (var (key, doc) in taken) _dirty.TryAdd(key, doc);
+        _frozen = null;
+    }
+
+    void ITable.Restore(object key)
+    {
+        var k = (TKey)key;
+        BsonDocument? doc;
+        bool known;
+        lock (_db.Gate)
+        {
+            known = _dirty.TryGetValue(key, out doc) || (_frozen?.TryGetValue(key, out doc) ?? false);
+        }
+        if (!known) doc = _db.ReadStored(Name, new BsonValue(key));
+        var row = doc is null ? null : _db.Mapper.ToObject<TRow>(doc);
+        lock (_db.Gate)
+        {
+            if (_rows.Remove(k))
+                foreach (var ix in _indexes.Values) ix.RemoveKey(k);
+            if (row is null) return;
+            _rows[k] = row;
+            foreach (var ix in _indexes.Values) ix.Add(ix.ValueOf(row), k);
+        }
+    }
+
+    void ITable.MigrateChat(long oldChatId, long newChatId)
+    {
+        var property = typeof(TRow).GetProperty("ChatId");
+        if (property is null || property.PropertyType != typeof(long)) return;
+        foreach (var row in All().Where(r => (long)property.GetValue(r)! == oldChatId))
+        {
+            var oldKey = _keyOf(row);
+            property.SetValue(row, newChatId);
+            var newKey = _keyOf(row);
+            // A key made from the chat id changes with it: the row moves.
+            if (!EqualityComparer<TKey>.Default.Equals(oldKey, newKey)) Delete(oldKey);
+            Put(row);
+        }
+    }
+
+    /// <summary>value → keys of the rows with that value; and each row's value when indexed, to remove it on change.</summary>
+    private sealed class RowIndex(Func<TRow, object?> valueOf)
+    {
+        public Func<TRow, object?> ValueOf { get; } = valueOf;
+        public Dictionary<object, HashSet<TKey>> Keys { get; } = [];
+        private readonly Dictionary<TKey, object> _valueOfKey = [];
+
+        public void Add(object? value, TKey key)
+        {
+            if (value is null) return;
+            if (!Keys.TryGetValue(value, out var set)) Keys[value] = set = [];
+            set.Add(key);
+            _valueOfKey[key] = value;
+        }
+
+        public void RemoveKey(TKey key)
+        {
+            if (!_valueOfKey.Remove(key, out var value)) return;
+            if (Keys.TryGetValue(value, out var set) && set.Remove(key) && set.Count == 0) Keys.Remove(value);
+        }
+    }
+}
