@@ -25,7 +25,9 @@ public static partial class PressBench
     public static async Task<int> RunAsync(Options o)
     {
         // The bot refuses a lottery of more than LotteryRules.MaxSlots (100) players: no bigger game can be played.
-        var players = o.Int("players", LotteryRules.MaxSlots, LotteryRules.MinSlots, LotteryRules.MaxSlots);
+        var players = (int)o.Number("players", LotteryRules.MaxSlots);
+        if (players is < LotteryRules.MinSlots or > LotteryRules.MaxSlots)
+            throw new OptionException($"--players must be from {LotteryRules.MinSlots} to {LotteryRules.MaxSlots}: the bot refuses a lottery of more than {LotteryRules.MaxSlots} slots (LotteryRules.MaxSlots)");
         var seconds = o.Number("seconds", 10);
         if (seconds is < 1 or > 600) throw new OptionException("--seconds must be from 1 to 600");
         // Below the lottery's 10-minute grab window: a wait past it would let stragglers be handed shares they never grabbed.
