@@ -34,7 +34,13 @@ public sealed record PeerFaults(double ServerErrors = 0, double Timeouts = 0, do
 /// <summary>A message the peer accepted (it counts as delivered to the chat).</summary>
 /// <param name="At">Stopwatch timestamp of acceptance</param>
 /// <param name="AnswerHeld">a timeout fault: delivered, but the bot never got the answer</param>
-public sealed record AcceptedMessage(string Method, long ChatId, int MessageId, string Text, int? ReplyTo, long At, bool AnswerHeld);
+/// <param name="Buttons">the callback_data of its inline keyboard, row by row (null: no keyboard)</param>
+public sealed record AcceptedMessage(string Method, long ChatId, int MessageId, string Text, int? ReplyTo, long At, bool AnswerHeld,
+    IReadOnlyList<string>? Buttons = null);
+
+/// <summary>An answerCallbackQuery the peer received (it is never rate-limited, as on Telegram).</summary>
+/// <param name="At">Stopwatch timestamp of arrival</param>
+public sealed record CallbackAnswer(string CallbackId, string? Text, long At);
 
 /// <summary>
 /// A small, fast Telegram Bot API server for benchmarks, on Kestrel at 127.0.0.1 (a free port). Serves
@@ -56,11 +62,13 @@ public sealed class LoadPeer : IAsyncDisposable
     private readonly List<QueuedUpdate> _updates = [];
     private int _head; // _updates[.._head] are confirmed (offset moved past them)
     private readonly Dictionary<(long Chat, int Message), long> _servedAt = [];
+    private readonly Dictionary<string, long> _callbackServedAt = [];
     private TaskCompletionSource _updatesArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _pollGeneration;
     private int _nextUpdateId = 1;
     private int _nextUserMessageId = 1;
     private int _nextBotMessageId = FirstBotMessageId;
+    private long _nextCallbackId = 1;
 
     private readonly Lock _limitsLock = new();
     private readonly Dictionary<long, Bucket> _chatBuckets = [];
@@ -73,6 +81,7 @@ public sealed class LoadPeer : IAsyncDisposable
 
     private readonly Lock _logLock = new();
     private readonly List<AcceptedMessage> _accepted = [];
+    private readonly List<CallbackAnswer> _callbackAnswers = [];
     private long _replies, _requests, _rateLimited, _serverErrors, _timeouts, _drops, _adminCalls, _getUpdatesCalls;
 
     private LoadPeer(string token, WebApplication app)
@@ -233,6 +242,57 @@ public sealed class LoadPeer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Queues a callback_query: <paramref name="userId"/> pressed a button with <paramref name="data"/> under the bot's
+    /// message <paramref name="messageId"/> in a chat. Returns the callback query's id (what answerCallbackQuery names).
+    /// </summary>
+    public string EnqueueCallback(long chatId, string title, long userId, string userName, int messageId, string data)
+    {
+        lock (_updatesLock)
+        {
+            var callbackId = (_nextCallbackId++).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var id = NextUpdateId();
+            var json = Json(w =>
+            {
+                w.WriteStartObject();
+                w.WriteNumber("update_id", id);
+                w.WriteStartObject("callback_query");
+                w.WriteString("id", callbackId);
+                WriteUser(w, "from", userId, userName, "u" + userId, false);
+                w.WriteStartObject("message");
+                w.WriteNumber("message_id", messageId);
+                WriteUser(w, "from", _botId, "Bench Bot", "bench_bot", true);
+                WriteChat(w, chatId, title);
+                w.WriteNumber("date", DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+                w.WriteString("text", "…");
+                w.WriteEndObject();
+                w.WriteString("chat_instance", "ci" + chatId);
+                w.WriteString("data", data);
+                w.WriteEndObject();
+                w.WriteEndObject();
+            });
+            Add(new QueuedUpdate(id, json, chatId, 0, callbackId));
+            return callbackId;
+        }
+    }
+
+    /// <summary>When the update carrying this callback query was first handed to the bot (Stopwatch timestamp), if it was.</summary>
+    public long? CallbackServedAt(string callbackId)
+    {
+        lock (_updatesLock) return _callbackServedAt.TryGetValue(callbackId, out var t) ? t : null;
+    }
+
+    /// <summary>Every answerCallbackQuery received, in arrival order (repeats included).</summary>
+    public List<CallbackAnswer> CallbackAnswers()
+    {
+        lock (_logLock) return [.. _callbackAnswers];
+    }
+
+    public int CallbackAnswerCount
+    {
+        get { lock (_logLock) return _callbackAnswers.Count; }
+    }
+
     /// <summary>Updates queued and not yet confirmed by the bot (through getUpdates' offset).</summary>
     public int UnconfirmedUpdates
     {
@@ -258,7 +318,11 @@ public sealed class LoadPeer : IAsyncDisposable
     /// <summary>Forgets the message log and the counters (after a warm-up).</summary>
     public void ResetStats()
     {
-        lock (_logLock) _accepted.Clear();
+        lock (_logLock)
+        {
+            _accepted.Clear();
+            _callbackAnswers.Clear();
+        }
         Interlocked.Exchange(ref _requests, 0);
         Interlocked.Exchange(ref _replies, 0);
         Interlocked.Exchange(ref _rateLimited, 0);
@@ -317,6 +381,15 @@ public sealed class LoadPeer : IAsyncDisposable
                 await SendLike(ctx, method, args);
                 break;
             case "answercallbackquery":
+                // Not rate-limited (Telegram counts only messages); logged so a run can measure press → answer.
+                if (args.String("callback_query_id") is not { Length: > 0 } callbackId)
+                {
+                    await Error(ctx, 400, "Bad Request: query ID is invalid");
+                    return;
+                }
+                lock (_logLock) _callbackAnswers.Add(new CallbackAnswer(callbackId, args.String("text"), Stopwatch.GetTimestamp()));
+                await Ok(ctx, w => w.WriteBooleanValue(true));
+                break;
             case "deletemessage":
             case "setmycommands":
             case "deletemycommands":
@@ -390,6 +463,7 @@ public sealed class LoadPeer : IAsyncDisposable
                             var u = _updates[i];
                             batch.Add(u.Json);
                             if (u.MessageId != 0) _servedAt.TryAdd((u.ChatId, u.MessageId), now);
+                            if (u.CallbackId is not null) _callbackServedAt.TryAdd(u.CallbackId, now);
                         }
                     }
                     if (_updatesArrived.Task.IsCompleted) _updatesArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -508,7 +582,8 @@ public sealed class LoadPeer : IAsyncDisposable
         }
         var held = roll < faults.Drops + faults.ServerErrors + faults.Timeouts;
         var messageId = editedId ?? Interlocked.Increment(ref _nextBotMessageId);
-        lock (_logLock) _accepted.Add(new AcceptedMessage(method, chatId, messageId, text, replyTo, Stopwatch.GetTimestamp(), held));
+        var buttons = args.CallbackData("reply_markup");
+        lock (_logLock) _accepted.Add(new AcceptedMessage(method, chatId, messageId, text, replyTo, Stopwatch.GetTimestamp(), held, buttons));
         if (replyTo is not null) Interlocked.Increment(ref _replies);
         if (held)
         {
@@ -676,7 +751,7 @@ public sealed class LoadPeer : IAsyncDisposable
         w.WriteEndObject();
     }
 
-    private sealed record QueuedUpdate(int Id, byte[] Json, long ChatId, int MessageId);
+    private sealed record QueuedUpdate(int Id, byte[] Json, long ChatId, int MessageId, string? CallbackId = null);
 
     /// <summary>A request's parameters: JSON body (what Telegram.Bot sends), form or multipart, or the query string.</summary>
     private sealed class Args
@@ -721,6 +796,22 @@ public sealed class LoadPeer : IAsyncDisposable
             if (_json is { ValueKind: JsonValueKind.Object } j && j.TryGetProperty(name, out var p))
                 return p.ValueKind == JsonValueKind.String ? p.GetString() : p.GetRawText();
             return _form.GetValueOrDefault(name);
+        }
+
+        /// <summary>The callback_data of an inline keyboard (reply_markup.inline_keyboard), row by row; null without one.</summary>
+        public List<string>? CallbackData(string name)
+        {
+            if (Object(name)?._json is not { ValueKind: JsonValueKind.Object } markup
+                || !markup.TryGetProperty("inline_keyboard", out var rows) || rows.ValueKind != JsonValueKind.Array) return null;
+            var data = new List<string>();
+            foreach (var row in rows.EnumerateArray())
+            {
+                if (row.ValueKind != JsonValueKind.Array) continue;
+                foreach (var button in row.EnumerateArray())
+                    if (button.ValueKind == JsonValueKind.Object && button.TryGetProperty("callback_data", out var d) && d.ValueKind == JsonValueKind.String)
+                        data.Add(d.GetString()!);
+            }
+            return data;
         }
 
         public Args? Object(string name)

@@ -13,6 +13,8 @@ if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
           broadcast [--groups 1000] [--faults]    one post per group through the outbox, against Telegram's limits
           inbound   [--updates 20000] [--groups 10000] [--members 100000]
                                                   /faq and /join updates end to end; then paced runs
+          press     [--players 100] [--seconds 10] [--keep]
+                                                  a lottery played with its buttons: Join/Grab presses → answer latency
           render    [BenchmarkDotNet options]     TemplateStore.Render of faq_answer and posts/daily_product
           peercheck                               Telegram.Bot against the load peer, method by method
 
@@ -28,6 +30,7 @@ try
     {
         "broadcast" => await BroadcastBench.RunAsync(new Options(args[1..])),
         "inbound" => await InboundBench.RunAsync(new Options(args[1..])),
+        "press" => await PressBench.RunAsync(new Options(args[1..])),
         "render" => RenderBench.Run(args[1..]),
         "peercheck" when args.Length == 1 => await PeerCheck.RunAsync(),
         "peercheck" => Usage("peercheck takes no options"),
