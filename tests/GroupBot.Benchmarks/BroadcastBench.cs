@@ -101,7 +101,7 @@ public static class BroadcastBench
             var number = chatIds.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i + 1);
             var wrongText = accepted.Count(m => !number.TryGetValue(m.ChatId, out var n) || !m.Text.EndsWith($"\n#{n}", StringComparison.Ordinal));
             var db = host.Get<Database>();
-            var failedItems = db.Collection<OutboxItem>("outbox").Count(i => i.State == OutboxItem.Failed);
+            var failedItems = db.Table<long, OutboxItem>("outbox", i => i.Id).All().Count(i => i.State == OutboxItem.Failed);
 
             var stamps = accepted.Select(m => m.At).Order().ToList();
             var seconds = stamps.Count > 0 ? Measure.Seconds(start, stamps[^1]) : double.NaN;
