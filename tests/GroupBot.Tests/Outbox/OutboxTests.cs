@@ -139,6 +139,50 @@ public sealed class OutboxQueueTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_button_answer_goes_out_at_once_while_the_groups_messages_wait_for_its_budget()
+    {
+        _outbox = new OutboxQueue(_db, _chat, new SentMessages(_db), _time,
+            Options.Create(new OutboxOptions { ChatBurst = 3, ChatPerSecond = 1, GroupPerMinute = 20, GlobalPerSecond = 28 }),
+            NullLogger<OutboxQueue>.Instance);
+        await _outbox.StartAsync(CancellationToken.None);
+        _outbox.Enqueue(Enumerable.Range(1, 10).Select(i => (ChatAction)new SendText(-1, $"m{i}")));
+        _outbox.Enqueue([new AnswerButton(-1, "press-1", "已加入")]);
+        // The clock does not move: the group's burst of 3 goes, the rest waits; the answer does not wait with it.
+        await WaitUntil(() => _chat.Sent.OfType<AnswerButton>().Any());
+        await Task.Delay(20);
+        Assert.Equal(3, _chat.Sent.OfType<SendText>().Count());
+        Assert.Single(_chat.Sent.OfType<AnswerButton>());
+        await _outbox.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_send_whose_result_cannot_be_recorded_is_never_sent_again()
+    {
+        await _outbox.StopAsync(CancellationToken.None);
+        _db.Dispose();
+        var disk = new FlakyDisk();
+        _db = new Database(_dir.File("full.db"), time: _time, openJournal: disk.Open);
+        _outbox = NewOutbox();
+        _outbox.Enqueue([new SendText(-1, "once")]); // committed while the disk had room
+        disk.Full = true;
+        await _outbox.StartAsync(CancellationToken.None);
+        await WaitUntil(() => _chat.Sent.Count == 1 && _db.JournalStats.Failures > 0);
+        for (var i = 0; i < 5; i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(30)); // retries of the write, not of the send
+            await Task.Delay(20);
+        }
+        Assert.Single(_chat.Sent);
+        disk.Full = false;
+        _time.Advance(GroupBot.Storage.Journal.RetryDelay);
+        await _outbox.StopAsync(CancellationToken.None);
+        _db.Dispose();
+        _db = new Database(_dir.File("full.db"), time: _time);
+        _outbox = NewOutbox();
+        Assert.Equal(0, _outbox.PendingCount); // the result reached the disk: nothing left to send after a restart
+    }
+
+    [Fact]
     public void Items_and_the_callers_other_writes_commit_together_or_not_at_all()
     {
         var log = _db.Table<string, GroupBot.Storage.StoredValue>("caller_log", v => v.Id);
