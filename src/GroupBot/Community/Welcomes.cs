@@ -28,7 +28,7 @@ public sealed class PendingNewcomer
 /// <summary>
 /// Newcomers: profiles, attribution to the distributor whose invite link they used, and one welcome for a burst of
 /// joins (Telegram reports a join twice — the service message and chat_member — and people arrive in waves).
-/// The burst is kept in LiteDB; at start every waiting welcome gets its timer back.
+/// The burst is kept in the store; at start every waiting welcome gets its timer back.
 /// </summary>
 public sealed class Welcomes(Database db, TimeProvider time, EventSink sink, Groups groups, Members members, Points points,
     InviteLinks links, Activity activity, GameStore games, IEnumerable<IGameFlow> flows, TemplateStore templates,

@@ -4,7 +4,7 @@ namespace GroupBot.Faq;
 
 public enum FaqEditResult { Added, Updated, Deleted, NotFound, AliasTaken }
 
-/// <summary>FAQ entries in LiteDB: what a chat sees (its own over the global ones) and the admin edits.</summary>
+/// <summary>FAQ entries in the store: what a chat sees (its own over the global ones) and the admin edits.</summary>
 public sealed class FaqStore
 {
     private readonly Table<long, FaqEntry> _entries;

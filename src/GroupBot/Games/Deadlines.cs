@@ -9,7 +9,7 @@ namespace GroupBot.Games;
 
 /// <summary>
 /// One timer per live game, from TimeProvider. A due deadline enters the chat's queue like any message, so a
-/// deadline and a last-second /join can never race. At start every live game gets its timer back from LiteDB;
+/// deadline and a last-second /join can never race. At start every live game gets its timer back from the store;
 /// one that fell due while the bot was down fires at once, marked late.
 /// </summary>
 public sealed class Deadlines(TimeProvider time, EventSink sink, GameStore games, Groups groups, ILogger<Deadlines> log) : IHostedService, IDisposable

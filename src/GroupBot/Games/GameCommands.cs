@@ -61,7 +61,7 @@ public sealed class GameCommands(GameStore store, IEnumerable<IGameFlow> flows, 
     {
         var game = store.Find(due.ChatId, due.GameId);
         // A stale timer (the phase changed, or the game ended meanwhile) does nothing.
-        // LiteDB keeps milliseconds, so a deadline read back may differ from the timer's by less than one.
+        // The store keeps milliseconds, so a deadline read back after a restart may differ from the timer's by less than one.
         if (game is null || !game.IsLive || Math.Abs((game.DeadlineUtc - due.DueUtc).TotalMilliseconds) >= 1) return [];
         return _flows[game.Kind].DeadlineReached(View(due.Chat), game, due.Late);
     }

@@ -187,7 +187,7 @@ public static class BotHost
         OptionsValidationException o => string.Join(Environment.NewLine, o.Failures),
         StartupException or ConfigFileException => ex.Message,
         InvalidOperationException when OptionsChecks.ConversionError(config, ex) is { } message => message,
-        LiteDB.LiteException or IOException or UnauthorizedAccessException => "storage: " + ex.Message,
+        IOException or UnauthorizedAccessException => "storage: " + ex.Message,
         AggregateException { InnerExceptions.Count: 1 } agg => Describe(agg.InnerExceptions[0], config),
         _ => null,
     };

@@ -38,7 +38,7 @@ public sealed class OutboxItem
         var item = new OutboxItem { ChatId = action.ChatId, EnqueuedUtc = nowUtc, NextUtc = nowUtc, Key = key };
         action = action switch
         {
-            // Last guard before LiteDB: a text that is not valid Unicode cannot be stored (CleanText).
+            // Last guard before the store: a text that is not valid Unicode cannot be stored (CleanText).
             SendText s => s with { Text = CleanText.Of(s.Text) },
             EditText e => e with { Text = CleanText.Of(e.Text) },
             SendPhoto p => p with { Caption = CleanText.Of(p.Caption) },

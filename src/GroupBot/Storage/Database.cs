@@ -51,10 +51,19 @@ public sealed class Database : IDisposable
             _snapshot = copy;
         }
         FilePath = full;
-        _lite = new LiteDatabase(new SerializedWritesEngine(new LiteEngine(new EngineSettings { Filename = full })), Mapper, disposeOnClose: true);
-        // LiteDB hands dates back in local time unless told otherwise; the bot works in UTC throughout.
-        _lite.UtcDate = true;
-        var next = Replay();
+        int next;
+        try
+        {
+            _lite = new LiteDatabase(new SerializedWritesEngine(new LiteEngine(new EngineSettings { Filename = full })), Mapper, disposeOnClose: true);
+            // LiteDB hands dates back in local time unless told otherwise; the bot works in UTC throughout.
+            _lite.UtcDate = true;
+            next = Replay();
+        }
+        catch (LiteException ex)
+        {
+            // Callers see no LiteDB type: a file that cannot be opened is an I/O problem to them.
+            throw new IOException($"{full}: {ex.Message}", ex);
+        }
         _values = Table<string, StoredValue>("state", v => v.Id);
         if (readOnly) return;
         _journal = new Journal(JournalPrefix(full), next, openJournal, _time, log);
