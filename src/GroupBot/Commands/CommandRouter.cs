@@ -21,8 +21,10 @@ public sealed class CommandRouter(CommandRegistry registry, Roles roles, Groups 
             return [new SendText(message.ChatId, templates.Render("unknown_command", language, new { Command = line.Name }), ReplyTo: message.MessageId)];
         }
 
-        var role = await roles.RoleOf(message.Chat, message.From.Id, ct);
         var args = new CommandArgs(line, spec.OptionKeys);
+        var role = spec.Role == Role.Admin || spec.RoleMatters?.Invoke(args) != false
+            ? await roles.RoleOf(message.Chat, message.From.Id, ct)
+            : Role.Member;
         var context = new CommandContext(message, line, args, role, language, groups.TimeZoneOf(group), templates);
         if (spec.Role == Role.Admin && role != Role.Admin)
         {

@@ -9,7 +9,9 @@ public sealed class FaqCommands(FaqStore store)
     public const int MaxKeyLength = 32;
     public const int MaxAnswerLength = 3000;
 
-    public CommandSpec Spec => new("faq", Role.Member, Handle);
+    // Only the topic list (admins see how to edit) and the edits depend on who asks; a question does not.
+    public CommandSpec Spec => new("faq", Role.Member, Handle,
+        RoleMatters: args => args.Count == 0 || args[0].ToLowerInvariant() is "add" or "del" or "delete" or "rm" or "alias");
 
     private Task<IReadOnlyList<ChatAction>> Handle(CommandContext ctx, CancellationToken ct)
     {

@@ -87,9 +87,21 @@ public static class FaqMatcher
 
     private sealed record Prepared(IReadOnlyList<string> Names, string Question, HashSet<string> QuestionGrams);
 
+    // Preparing a doc (normalising its names, cutting its question into grams) costs more than scoring it, and the docs
+    // change only when an admin edits them: prepared docs are kept, keyed by their text.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Prepared> PreparedDocs = new();
+
     private static Prepared Prepare(FaqDoc? doc)
     {
         if (doc is null) return new([], "", []);
+        var key = doc.Key + "\u0001" + doc.Question + "\u0001" + string.Join("\u0002", doc.Aliases ?? []);
+        if (PreparedDocs.TryGetValue(key, out var known)) return known;
+        if (PreparedDocs.Count > 10_000) PreparedDocs.Clear(); // edited many times over: start afresh
+        return PreparedDocs[key] = PrepareNew(doc);
+    }
+
+    private static Prepared PrepareNew(FaqDoc doc)
+    {
         var names = (doc.Aliases ?? []).Prepend(doc.Key).Select(Normalize).Where(n => n.Length > 0).Distinct().ToList();
         var question = Normalize(doc.Question);
         return new(names, question, Grams(question));

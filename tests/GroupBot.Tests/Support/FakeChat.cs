@@ -40,8 +40,14 @@ public sealed class FakeChat : IChatAdapter
         });
     }
 
-    public Task<IReadOnlySet<long>> GetChatAdminsAsync(long chatId, CancellationToken ct) =>
-        Task.FromResult<IReadOnlySet<long>>(Admins.ToHashSet());
+    /// <summary>How many times the bot asked for a chat's admins.</summary>
+    public int AdminLookups;
+
+    public Task<IReadOnlySet<long>> GetChatAdminsAsync(long chatId, CancellationToken ct)
+    {
+        Interlocked.Increment(ref AdminLookups);
+        return Task.FromResult<IReadOnlySet<long>>(Admins.ToHashSet());
+    }
 
     /// <summary>As Telegram answers a bot that is not an admin allowed to invite users.</summary>
     public bool InviteLinksRefused { get; set; }
