@@ -18,7 +18,9 @@ internal sealed class Journal : IDisposable
     private readonly Func<string, Stream> _open;
     private readonly TimeProvider _time;
     private readonly ILogger? _log;
-    private readonly object _lock = new(); // Monitor.Wait/Pulse need a plain object
+    private readonly object _lock = new(); // the queue; Monitor.Wait/Pulse need a plain object
+    // The open segment file. Apart from the queue's lock: a commit must never wait for a write or an fsync under way.
+    private readonly Lock _fileLock = new();
     private List<Record> _queue = [];
     private readonly Thread _writer;
     private readonly Dictionary<int, Task> _lastOfSegment = [];
@@ -116,7 +118,7 @@ internal sealed class Journal : IDisposable
         foreach (var (n, path) in Segments(_prefix))
         {
             if (n > segment) break;
-            lock (_lock)
+            lock (_fileLock)
             {
                 if (n == _openSegment) CloseFile();
             }
@@ -163,7 +165,7 @@ internal sealed class Journal : IDisposable
         long start = -1;
         try
         {
-            lock (_lock)
+            lock (_fileLock)
             {
                 foreach (var group in batch.GroupBy(r => r.Segment))
                 {
@@ -198,7 +200,7 @@ internal sealed class Journal : IDisposable
                 _log?.LogCritical("Storage: the journal cannot be written ({Error}); nothing more is sent until it can, retrying every {Seconds}s",
                     ex.Message, RetryDelay.TotalSeconds);
             }
-            lock (_lock)
+            lock (_fileLock)
             {
                 // Cut a partly written batch off, so the retry does not leave a torn record in the middle of the file.
                 try
@@ -248,7 +250,7 @@ internal sealed class Journal : IDisposable
         }
         _stop.Cancel();
         _writer.Join();
-        lock (_lock) CloseFile();
+        lock (_fileLock) CloseFile();
     }
 
     private sealed record Record(byte[] Payload, int Segment, TaskCompletionSource Done);
