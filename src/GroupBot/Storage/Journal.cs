@@ -28,6 +28,7 @@ internal sealed class Journal : IDisposable
     private int _openSegment = -1;
     private Stream? _file;
     private bool _stopping;
+    private bool _writerWaiting;
     private DateTimeOffset _lastFailureLog = DateTimeOffset.MinValue;
     private readonly CancellationTokenSource _stop = new();
 
@@ -91,7 +92,8 @@ internal sealed class Journal : IDisposable
             if (_stopping) throw new ObjectDisposedException(nameof(Journal));
             _queue.Add(record);
             _lastOfSegment[_segment] = record.Done.Task;
-            Monitor.Pulse(_lock);
+            // Waking the writer is a system call: only when it sleeps (while it writes, records simply queue up).
+            if (_writerWaiting) Monitor.Pulse(_lock);
         }
         return record.Done.Task;
     }
@@ -133,7 +135,12 @@ internal sealed class Journal : IDisposable
             List<Record> batch;
             lock (_lock)
             {
-                while (_queue.Count == 0 && !_stopping) Monitor.Wait(_lock);
+                while (_queue.Count == 0 && !_stopping)
+                {
+                    _writerWaiting = true;
+                    Monitor.Wait(_lock);
+                    _writerWaiting = false;
+                }
                 if (_queue.Count == 0) return;
                 batch = _queue;
                 _queue = [];

@@ -76,7 +76,8 @@ public sealed class TemplateStore
             return (null, ex.Message);
         }
         var context = NewContext(lang);
-        var globals = Helpers(lang);
+        context.PushGlobal(HelpersOf.GetOrAdd(lang, Helpers));
+        var globals = new ScriptObject();
         if (model is not null) globals.Import(model, renamer: context.MemberRenamer);
         context.PushGlobal(globals);
         try
@@ -138,7 +139,11 @@ public sealed class TemplateStore
         return template;
     }
 
-    private TemplateContext NewContext(string lang) => new()
+    // Scriban's default context deep-copies its built-in functions for every render; one read-only copy serves all
+    // renders (templates cannot assign to built-ins: an assignment goes to the topmost global, the model's object).
+    private static readonly ScriptObject Builtins = TemplateContext.GetDefaultBuiltinObject();
+
+    private TemplateContext NewContext(string lang) => new(Builtins)
     {
         TemplateLoader = new FolderLoader(this, lang),
         LoopLimit = 10_000,
@@ -150,6 +155,10 @@ public sealed class TemplateStore
         MemberFilter = member => member is PropertyInfo { DeclaringType: { } type } &&
             (type.Assembly == typeof(TemplateStore).Assembly || type.IsDefined(typeof(CompilerGeneratedAttribute))),
     };
+
+    // Built once per language: wrapping the helper delegates is costly, and a render per message made the runtime
+    // finalise thousands of them a second. Templates never write to it (their assignments go to the model's object).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, ScriptObject> HelpersOf = new();
 
     private static ScriptObject Helpers(string lang)
     {
