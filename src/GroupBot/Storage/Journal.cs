@@ -93,7 +93,11 @@ internal sealed class Journal : IDisposable
             _queue.Add(record);
             _lastOfSegment[_segment] = record.Done.Task;
             // Waking the writer is a system call: only when it sleeps (while it writes, records simply queue up).
-            if (_writerWaiting) Monitor.Pulse(_lock);
+            if (_writerWaiting)
+            {
+                _writerWaiting = false; // one wake-up is enough, however many records arrive before it runs
+                Monitor.Pulse(_lock);
+            }
         }
         return record.Done.Task;
     }
@@ -139,8 +143,8 @@ internal sealed class Journal : IDisposable
                 {
                     _writerWaiting = true;
                     Monitor.Wait(_lock);
-                    _writerWaiting = false;
                 }
+                _writerWaiting = false;
                 if (_queue.Count == 0) return;
                 batch = _queue;
                 _queue = [];
