@@ -76,7 +76,10 @@ public static class BotHost
             .ValidateOnStart();
         services.AddOptions<TelegramOptions>().BindConfiguration(TelegramOptions.Section).ValidateOnStart();
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section)
-            .PostConfigure(o => o.Path = InRoot(root, o.Path)).ValidateOnStart();
+            .PostConfigure(o => { o.Path = InRoot(root, o.Path); o.BackupPath = InRoot(root, o.BackupPath); })
+            .Check("Storage:BackupEveryHours", o => o.BackupEveryHours, o => o.BackupEveryHours is >= 0 and <= 24 * 30, "hours from 0 (off) to 720")
+            .Check("Storage:KeepBackups", o => o.KeepBackups, o => o.KeepBackups is >= 1 and <= 10_000, "a number of snapshots from 1 to 10000")
+            .ValidateOnStart();
         services.AddOptions<LocalChatOptions>().BindConfiguration(LocalChatOptions.Section)
             .Check("LocalChat:GroupTitle", o => o.GroupTitle, o => !string.IsNullOrWhiteSpace(o.GroupTitle), "a group title such as 演示群")
             .ValidateOnStart();
@@ -144,6 +147,8 @@ public static class BotHost
             return registry;
         });
 
+        services.AddSingleton<Backups>();
+        services.AddHostedService(sp => sp.GetRequiredService<Backups>());
         services.AddHostedService<StartupChecks>();
         services.AddHostedService(sp => sp.GetRequiredService<PostScheduler>());
         services.AddHostedService(sp => sp.GetRequiredService<ConfigReloader>());
@@ -202,7 +207,7 @@ public static class BotHost
         return 2;
     }
 
-    private static string InRoot(string root, string path) => Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(root, path));
+    public static string InRoot(string root, string path) => Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(root, path));
 
     /// <summary>GROUPBOT_ROOT, else the nearest folder up from the working directory (then the program) holding config/appsettings.json.</summary>
     public static string FindRoot()

@@ -34,6 +34,12 @@ public sealed class StorageOptions
 {
     public const string Section = "Storage";
     public string Path { get; set; } = "data/groupbot.db";
+    /// <summary>Hours between online snapshots of the database; 0 turns them off.</summary>
+    public double BackupEveryHours { get; set; } = 6;
+    /// <summary>How many snapshots are kept (the oldest go first).</summary>
+    public int KeepBackups { get; set; } = 28;
+    /// <summary>Where snapshots are written (relative paths are relative to the bot's folder).</summary>
+    public string BackupPath { get; set; } = "data/backups";
 }
 
 public sealed class LocalChatOptions

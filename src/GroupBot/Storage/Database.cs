@@ -23,6 +23,7 @@ public sealed class Database : IDisposable
     private readonly Task _writeBehind = Task.CompletedTask;
     private readonly SemaphoreSlim _writingBehind = new(1, 1);
     private readonly Table<string, StoredValue> _values;
+    private readonly FileStream? _lock;
 
     internal Lock Gate { get; } = new();
 
@@ -51,6 +52,11 @@ public sealed class Database : IDisposable
             _snapshot = copy;
         }
         FilePath = full;
+        if (!readOnly)
+        {
+            _lock = TakeLock(full);
+            CheckBeforeOpen(full);
+        }
         int next;
         try
         {
@@ -59,11 +65,14 @@ public sealed class Database : IDisposable
             _lite.UtcDate = true;
             next = Replay();
         }
-        catch (LiteException ex)
+        catch (Exception ex) when (ex is LiteException or InvalidCastException or InvalidOperationException or IndexOutOfRangeException or ArgumentException)
         {
+            _lock?.Dispose();
             // Callers see no LiteDB type: a file that cannot be opened is an I/O problem to them.
-            throw new IOException($"{full}: {ex.Message}", ex);
+            throw Damaged(full, ex.Message);
         }
+        if (!readOnly && !File.Exists(MarkerPathOf(full)))
+            File.WriteAllText(MarkerPathOf(full), $"GroupBot database {Path.GetFileName(full)} created {_time.GetUtcNow():u}\n");
         _values = Table<string, StoredValue>("state", v => v.Id);
         if (readOnly) return;
         _journal = new Journal(JournalPrefix(full), next, openJournal, _time, log);
@@ -95,7 +104,15 @@ public sealed class Database : IDisposable
     private List<BsonDocument> Load<TKey, TRow>(string name, Func<TRow, TKey> key) where TRow : class
     {
         var col = _lite.GetCollection(name);
-        var docs = col.FindAll().ToList();
+        List<BsonDocument> docs;
+        try
+        {
+            docs = col.FindAll().ToList();
+        }
+        catch (Exception ex) when (ex is LiteException or InvalidCastException or InvalidOperationException or IndexOutOfRangeException or ArgumentException)
+        {
+            throw Damaged(FilePath, $"collection {name}: {ex.Message}");
+        }
         var numeric = typeof(TKey) == typeof(int) || typeof(TKey) == typeof(long);
         var highest = numeric ? docs.Where(d => d["_id"].IsNumber).Select(d => d["_id"].AsInt64).DefaultIfEmpty(0).Max() : 0;
         foreach (var doc in docs)
@@ -237,6 +254,18 @@ public sealed class Database : IDisposable
         await _writingBehind.WaitAsync();
         try
         {
+            await WriteBehindLocked();
+        }
+        finally
+        {
+            _writingBehind.Release();
+        }
+    }
+
+    private async Task WriteBehindLocked()
+    {
+        if (_journal is null) return;
+        {
             int segment;
             List<(ITable Table, Dictionary<object, BsonDocument?> Dirty)> batch;
             List<ITable> tables;
@@ -278,11 +307,106 @@ public sealed class Database : IDisposable
                 foreach (var (table, _) in batch) table.DropFrozen();
             _journal.DeleteThrough(segment);
         }
+    }
+
+    /// <summary>
+    /// Reads every collection through, as the bot's tables will: a damaged page shows up here, not as a command that
+    /// never answers. Returns each collection with its number of rows.
+    /// </summary>
+    public IReadOnlyList<(string Collection, int Rows)> Check()
+    {
+        var found = new List<(string, int)>();
+        foreach (var name in _lite.GetCollectionNames().Order(StringComparer.Ordinal).ToList())
+        {
+            try
+            {
+                found.Add((name, _lite.GetCollection(name).FindAll().Count()));
+            }
+            catch (Exception ex) when (ex is LiteException or InvalidCastException or InvalidOperationException or IndexOutOfRangeException or ArgumentException)
+            {
+                throw Damaged(FilePath, $"collection {name}: {ex.Message}");
+            }
+        }
+        return found;
+    }
+
+    /// <summary>
+    /// A consistent copy of the database, taken while the bot runs: everything committed so far is written into the file
+    /// first, and no write reaches it while it is copied. Returns the copy's path.
+    /// </summary>
+    public async Task<string> BackupAsync(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var target = Path.Combine(folder, $"{Path.GetFileNameWithoutExtension(FilePath)}-{_time.GetUtcNow():yyyyMMdd'T'HHmmss'Z'}{Path.GetExtension(FilePath)}");
+        await _writingBehind.WaitAsync();
+        try
+        {
+            if (_journal is not null) await WriteBehindLocked();
+            _lite.Checkpoint();
+            Copy(FilePath, target + ".part");
+            File.Move(target + ".part", target, overwrite: true);
+        }
         finally
         {
             _writingBehind.Release();
         }
+        return target;
     }
+
+    /// <summary>Copies the (read-only, replayed) database file: a snapshot's copy is a complete database.</summary>
+    public void CopyTo(string target)
+    {
+        _lite.Checkpoint();
+        Copy(FilePath, target + ".part");
+        File.Move(target + ".part", target, overwrite: true);
+    }
+
+    /// <summary>The database file and everything beside it that holds its data (LiteDB's log, journal segments).</summary>
+    public static IReadOnlyList<string> FilesOf(string file)
+    {
+        file = Path.GetFullPath(file);
+        var files = new List<string>();
+        if (File.Exists(file)) files.Add(file);
+        if (File.Exists(LogPathOf(file))) files.Add(LogPathOf(file));
+        files.AddRange(Journal.Segments(JournalPrefix(file)).Select(s => s.Path));
+        return files;
+    }
+
+    /// <summary>Where a previous run leaves its mark, so a vanished file is not taken for a new install.</summary>
+    public static string MarkerPathOf(string file) => Path.ChangeExtension(file, null) + ".marker";
+
+    /// <summary>The file that says a bot has the database open (a second one, or a restore, must wait).</summary>
+    public static string LockPathOf(string file) => Path.GetFullPath(file) + ".lock";
+
+    private static FileStream TakeLock(string file)
+    {
+        try
+        {
+            return new FileStream(LockPathOf(file), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            throw new IOException($"{file} is in use by another GroupBot (or a tool): stop it first ({LockPathOf(file)})");
+        }
+    }
+
+    /// <summary>A missing, empty or cut file where a database was before is refused, never started afresh.</summary>
+    private static void CheckBeforeOpen(string file)
+    {
+        var info = new FileInfo(file);
+        var marker = MarkerPathOf(file);
+        if (!info.Exists || info.Length == 0)
+        {
+            if (!File.Exists(marker)) return; // a new install
+            throw new IOException($"{file} is {(info.Exists ? "empty" : "missing")}, but a database was kept here before ({marker}): "
+                + "restore the newest backup with `db restore <file>`, or delete the marker to start with an empty database");
+        }
+        if (info.Length % 8192 != 0)
+            throw Damaged(file, $"its size ({info.Length} bytes) is not a whole number of 8 KiB pages: the file was cut short");
+    }
+
+    private static IOException Damaged(string file, string detail) =>
+        new($"{file} is damaged ({detail}): restore a backup with `db restore <file>` (see `db check`)");
 
     /// <summary>Where LiteDB keeps recent commits until a checkpoint moves them into the file.</summary>
     private static string LogPathOf(string file) => Path.ChangeExtension(file, null) + "-log" + Path.GetExtension(file);
@@ -317,6 +441,7 @@ public sealed class Database : IDisposable
             _log?.LogError("Storage: the last copy into {File} failed ({Error}); the journal is replayed at the next start", FilePath, ex.Message);
         }
         _lite.Dispose();
+        _lock?.Dispose();
         if (_snapshot is null) return;
         File.Delete(_snapshot);
         File.Delete(LogPathOf(_snapshot));
