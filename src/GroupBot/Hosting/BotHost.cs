@@ -147,6 +147,7 @@ public static class BotHost
             return registry;
         });
 
+        services.AddHostedService<StorageWatch>();
         services.AddSingleton<Backups>();
         services.AddHostedService(sp => sp.GetRequiredService<Backups>());
         services.AddHostedService<StartupChecks>();

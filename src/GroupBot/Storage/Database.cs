@@ -24,6 +24,9 @@ public sealed class Database : IDisposable
     private readonly SemaphoreSlim _writingBehind = new(1, 1);
     private readonly Table<string, StoredValue> _values;
     private readonly FileStream? _lock;
+    private bool _broken;
+    private readonly WatchedStream? _dataStream;
+    private readonly WatchedStream? _logStream;
 
     internal Lock Gate { get; } = new();
 
@@ -34,7 +37,9 @@ public sealed class Database : IDisposable
 
     /// <param name="readOnly">for reports: reads a copy of the file (and its journal), so a running bot keeps its own</param>
     /// <param name="openJournal">test hook: how a journal segment file is opened (to make writes fail)</param>
-    public Database(string path, bool readOnly = false, TimeProvider? time = null, ILogger? log = null, Func<string, Stream>? openJournal = null)
+    /// <param name="openLiteLog">test hook: the stream LiteDB writes its log to (to make the copy into the file fail)</param>
+    public Database(string path, bool readOnly = false, TimeProvider? time = null, ILogger? log = null, Func<string, Stream>? openJournal = null,
+        Func<string, Stream>? openLiteLog = null)
     {
         _time = time ?? TimeProvider.System;
         _log = log;
@@ -60,7 +65,11 @@ public sealed class Database : IDisposable
         int next;
         try
         {
-            _lite = new LiteDatabase(new SerializedWritesEngine(new LiteEngine(new EngineSettings { Filename = full })), Mapper, disposeOnClose: true);
+            _dataStream = new WatchedStream(new FileStream(full, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 8192));
+            _logStream = new WatchedStream(openLiteLog?.Invoke(LogPathOf(full))
+                ?? new FileStream(LogPathOf(full), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 8192));
+            var settings = new EngineSettings { DataStream = _dataStream, LogStream = _logStream };
+            _lite = new LiteDatabase(new SerializedWritesEngine(new LiteEngine(settings)), Mapper, disposeOnClose: true);
             // LiteDB hands dates back in local time unless told otherwise; the bot works in UTC throughout.
             _lite.UtcDate = true;
             next = Replay();
@@ -80,6 +89,9 @@ public sealed class Database : IDisposable
     }
 
     public string FilePath { get; }
+
+    /// <summary>Raised once when the file cannot be written any more (the host stops the bot with this line).</summary>
+    public event Action<string>? Failed;
 
     /// <summary>fsyncs of the journal so far, and journal writes that failed.</summary>
     public (long Syncs, long Failures) JournalStats => _journal is null ? (0, 0) : (Interlocked.Read(ref _journal.Syncs), Interlocked.Read(ref _journal.Failures));
@@ -242,7 +254,12 @@ public sealed class Database : IDisposable
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                _log?.LogError("Storage: copying the journal into {File} failed ({Error}); it stays in the journal and is tried again", FilePath, ex.Message);
+                // LiteDB keeps failing once one of its writes failed (its writer stores the error): the bot must not run
+                // on. Nothing is lost: the journal holds every unit and is replayed at the next start.
+                var message = $"Storage: {FilePath} could not be written ({ex.Message}); the bot stops. Nothing is lost: the journal beside it is replayed at the next start. Free disk space, check the disk, then start the bot again.";
+                _log?.LogCritical("{Message}", message);
+                Failed?.Invoke(message);
+                return;
             }
         }
     }
@@ -292,20 +309,30 @@ public sealed class Database : IDisposable
                     }
                     _lite.Commit();
                     _lite.Checkpoint();
+                    // LiteDB's own writer may have failed behind its back: only what reached the disk counts.
+                    if ((_logStream?.Fault ?? _dataStream?.Fault) is { } fault) throw new IOException(fault.Message, fault);
                 }
                 catch
                 {
-                    _lite.Rollback();
-                    // Nothing is lost: the journal keeps these writes (its segments are not deleted); the next round
-                    // writes the rows again, newest first.
+                    // Nothing is lost: the journal keeps these writes (no segment is deleted from now on).
+                    _broken = true;
                     lock (Gate)
                         foreach (var (table, dirty) in batch) table.Unfreeze(dirty);
+                    try
+                    {
+                        _lite.Rollback();
+                    }
+                    catch (Exception)
+                    {
+                        // LiteDB may refuse even that after a failed write; the journal is what counts.
+                    }
                     throw;
                 }
             }
             lock (Gate)
                 foreach (var (table, _) in batch) table.DropFrozen();
-            _journal.DeleteThrough(segment);
+            // After a failed copy, LiteDB's file may lack what earlier segments hold: they all stay for the next start.
+            if (!_broken) _journal.DeleteThrough(segment);
         }
     }
 
@@ -440,7 +467,17 @@ public sealed class Database : IDisposable
         {
             _log?.LogError("Storage: the last copy into {File} failed ({Error}); the journal is replayed at the next start", FilePath, ex.Message);
         }
-        _lite.Dispose();
+        try
+        {
+            _lite.Dispose();
+        }
+        catch (Exception ex) when (_logStream?.Fault is not null || _dataStream?.Fault is not null)
+        {
+            _log?.LogError("Storage: closing {File} after a failed write: {Error}", FilePath, ex.Message);
+        }
+        _dataStream?.Dispose();
+        _logStream?.Dispose();
+        if (_logStream is not null && File.Exists(LogPathOf(FilePath)) && new FileInfo(LogPathOf(FilePath)).Length == 0) File.Delete(LogPathOf(FilePath));
         _lock?.Dispose();
         if (_snapshot is null) return;
         File.Delete(_snapshot);

@@ -34,3 +34,27 @@ public sealed class FlakyDisk
         }
     }
 }
+
+/// <summary>A read-write file (as LiteDB wants its log) whose writes fail with "no space left" while Full is set.</summary>
+public sealed class FlakyFile(string path) : FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite)
+{
+    public static volatile bool Full;
+
+    public override void Write(byte[] buffer, int offset, int count)
+    {
+        if (Full) throw new IOException("No space left on device");
+        base.Write(buffer, offset, count);
+    }
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        if (Full) throw new IOException("No space left on device");
+        base.Write(buffer);
+    }
+
+    public override void Flush(bool flushToDisk)
+    {
+        if (Full) throw new IOException("No space left on device");
+        base.Flush(flushToDisk);
+    }
+}
