@@ -6,8 +6,16 @@ using Microsoft.Extensions.Logging;
 namespace GroupBot.Commands;
 
 /// <summary>Turns a message into a command call: parse, check it is for us, check the caller's role, run the handler.</summary>
-public sealed class CommandRouter(CommandRegistry registry, Roles roles, Groups groups, TemplateStore templates, ILogger<CommandRouter> log)
+public sealed class CommandRouter(CommandRegistry registry, Roles roles, Groups groups, TemplateStore templates, TimeProvider time, ILogger<CommandRouter> log)
 {
+    /// <summary>
+    /// A member who repeats a command within this window and would get the very same answer gets none: repeats cost the
+    /// whole group's message budget. An answer that changed (the state moved on) is given.
+    /// </summary>
+    public static readonly TimeSpan RepeatWindow = TimeSpan.FromSeconds(10);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(long Chat, long User), (string Text, string Answer, DateTimeOffset At)> _last = new();
+
     public async Task<IReadOnlyList<ChatAction>> Handle(MessageReceived message, string botUsername, Group group, CancellationToken ct)
     {
         var language = groups.LanguageOf(group);
@@ -32,6 +40,24 @@ public sealed class CommandRouter(CommandRegistry registry, Roles roles, Groups 
             return context.NotAllowed();
         }
         var actions = args.UnknownOptions.Count > 0 ? context.Usage("unknown_option", args.UnknownOptions[0]) : await spec.Handle(context, ct);
+        if (role == Role.Member && message.Chat.Kind != ChatKind.Private && IsRepeat(message, actions))
+        {
+            log.LogInformation("Repeated /{Command} from {UserId} in {ChatId} within {Seconds}s, same answer: not sent again", line.Name,
+                message.From.Id, message.ChatId, RepeatWindow.TotalSeconds);
+            actions = [.. actions.Where(a => a is not (SendText or SendPhoto))];
+        }
         return spec.Secret ? [new DeleteMessage(message.ChatId, message.MessageId), .. actions] : actions;
+    }
+
+    private bool IsRepeat(MessageReceived message, IReadOnlyList<ChatAction> actions)
+    {
+        var now = time.GetUtcNow();
+        var key = (message.ChatId, message.From.Id);
+        var text = message.Text.Trim();
+        var answer = string.Join("\n", actions.Select(a => a switch { SendText t => t.Text, SendPhoto p => p.Caption, _ => "" }));
+        var repeat = answer.Length > 0 && _last.TryGetValue(key, out var last) && last.Text == text && last.Answer == answer && now - last.At < RepeatWindow;
+        if (_last.Count > 100_000) _last.Clear(); // only recent senders matter
+        if (!repeat) _last[key] = (text, answer, now);
+        return repeat;
     }
 }

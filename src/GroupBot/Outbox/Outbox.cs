@@ -64,9 +64,10 @@ public sealed class OutboxQueue : BackgroundService
     /// Writes actions to send in the current unit (or in a unit of its own when there is none); they go out once it is
     /// durable. A keyed action already accepted is skipped. Returns how many were new.
     /// </summary>
-    public int Enqueue(IEnumerable<ChatAction> actions, Func<ChatAction, string?>? keyOf = null)
+    /// <param name="byUser">whose message or press these answer (the chat's turns are per user); null for the bot's own</param>
+    public int Enqueue(IEnumerable<ChatAction> actions, Func<ChatAction, string?>? keyOf = null, long? byUser = null)
     {
-        if (Unit.Current is null) return _db.Write(() => Enqueue(actions, keyOf));
+        if (Unit.Current is null) return _db.Write(() => Enqueue(actions, keyOf, byUser));
         var unit = Unit.Current;
         var now = _time.GetUtcNow().UtcDateTime;
         var fresh = new List<OutboxItem>();
@@ -79,6 +80,7 @@ public sealed class OutboxQueue : BackgroundService
                 continue;
             }
             var item = OutboxItem.From(action, now, keyOf?.Invoke(action));
+            item.ByUser = byUser;
             if (item.Key is { } key && _items.FirstWhere("Key", key) is not null) continue;
             _items.Insert(item);
             fresh.Add(item);
@@ -112,7 +114,7 @@ public sealed class OutboxQueue : BackgroundService
             foreach (var item in items)
             {
                 if (!_lanes.TryGetValue(item.ChatId, out var lane)) _lanes[item.ChatId] = lane = new Lane(item.ChatId);
-                lane.Items.Enqueue(item);
+                lane.Add(item);
                 _pending++;
                 _pendingOfChat[item.ChatId] = _pendingOfChat.GetValueOrDefault(item.ChatId) + 1;
                 Schedule(lane, now);
@@ -124,7 +126,7 @@ public sealed class OutboxQueue : BackgroundService
     /// <summary>Puts a lane in the ready queue unless it is there already or busy (caller holds the lock).</summary>
     private void Schedule(Lane lane, DateTimeOffset at)
     {
-        if (lane.Scheduled || lane.Busy || lane.Items.Count == 0) return;
+        if (lane.Scheduled || lane.Busy || lane.Count == 0) return;
         lane.Scheduled = true;
         _ready.Enqueue(lane, (at, ++_readySeq));
     }
@@ -176,8 +178,8 @@ public sealed class OutboxQueue : BackgroundService
                 if (global > TimeSpan.Zero) return global;
                 _ready.Dequeue();
                 lane.Scheduled = false;
-                if (lane.Items.Count == 0) continue;
-                var item = lane.Items.Peek();
+                if (lane.Count == 0) continue;
+                var item = lane.Head();
                 var wait = _limiter.WaitFor(item.ChatId, item.IsMessage, now);
                 var due = new DateTimeOffset(DateTime.SpecifyKind(item.NextUtc, DateTimeKind.Utc)) - now;
                 if (due > wait) wait = due;
@@ -213,11 +215,11 @@ public sealed class OutboxQueue : BackgroundService
                 _inFlight--;
                 if (done)
                 {
-                    lane.Items.Dequeue();
+                    lane.Done();
                     _pending--;
                     Done(item.ChatId);
                 }
-                if (lane.Items.Count == 0) _lanes.Remove(lane.Chat);
+                if (lane.Count == 0) _lanes.Remove(lane.Chat);
                 else Schedule(lane, _time.GetUtcNow());
                 _wake.TrySetResult();
             }
@@ -349,11 +351,58 @@ public sealed class OutboxQueue : BackgroundService
         }
     }
 
+    /// <summary>
+    /// One chat's waiting items. Fair to the people in it: each user's items keep their order, and users take turns
+    /// (one member's 200 repeated commands do not hold up everyone else's replies); a game's own message and a
+    /// deletion that hides a secret go before the turns.
+    /// </summary>
     private sealed class Lane(long chat)
     {
+        private readonly Queue<OutboxItem> _urgent = new();
+        private readonly Dictionary<long, Queue<OutboxItem>> _byUser = [];
+        private readonly Queue<long> _turns = new();
+        private OutboxItem? _head;
+
         public long Chat { get; } = chat;
-        public Queue<OutboxItem> Items { get; } = new();
+        public int Count { get; private set; }
         public bool Scheduled { get; set; }
         public bool Busy { get; set; }
+
+        public void Add(OutboxItem item)
+        {
+            Count++;
+            if (item.Urgent)
+            {
+                _urgent.Enqueue(item);
+                return;
+            }
+            var user = item.ByUser ?? 0;
+            if (!_byUser.TryGetValue(user, out var queue))
+            {
+                _byUser[user] = queue = new Queue<OutboxItem>();
+                _turns.Enqueue(user);
+            }
+            queue.Enqueue(item);
+        }
+
+        /// <summary>The item to send next; the same one until it is done with (a retry keeps its place).</summary>
+        public OutboxItem Head() => _head ??= _urgent.Count > 0 ? _urgent.Peek() : _byUser[_turns.Peek()].Peek();
+
+        public void Done()
+        {
+            var head = _head ?? Head();
+            _head = null;
+            Count--;
+            if (head.Urgent)
+            {
+                _urgent.Dequeue();
+                return;
+            }
+            var user = _turns.Dequeue();
+            var queue = _byUser[user];
+            queue.Dequeue();
+            if (queue.Count > 0) _turns.Enqueue(user); // to the back of the turns
+            else _byUser.Remove(user);
+        }
     }
 }

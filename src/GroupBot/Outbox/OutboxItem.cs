@@ -30,6 +30,12 @@ public sealed class OutboxItem
     public const string Sent = "sent";
     public const string Failed = "failed";
 
+    /// <summary>The user whose message or press this answers; null for what the bot says of its own accord.</summary>
+    public long? ByUser { get; set; }
+
+    /// <summary>Goes before the chat's turns: a game's own message, and a deletion that hides a secret.</summary>
+    public bool Urgent => Kind == "delete" || (Kind == "text" && Tag?.StartsWith("game:", StringComparison.Ordinal) == true);
+
     /// <summary>Button answers and deletions do not count towards the per-chat message limits.</summary>
     public bool IsMessage => Kind is "text" or "edit" or "photo";
 

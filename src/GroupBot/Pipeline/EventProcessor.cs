@@ -51,7 +51,7 @@ public sealed class EventProcessor
             evt.Handled?.Invoke();
             // Telegram shows a spinner on the button until the press is answered, so every press gets an answer.
             if (evt is ButtonPressed press && !actions.Any(a => a is AnswerButton)) actions = [.. actions, new AnswerButton(press.ChatId, press.CallbackId)];
-            _outbox.Enqueue(actions);
+            _outbox.Enqueue(actions, byUser: evt switch { MessageReceived m => m.From.Id, ButtonPressed b => b.From.Id, _ => null });
             await unit.CommitAsync();
             return;
         }

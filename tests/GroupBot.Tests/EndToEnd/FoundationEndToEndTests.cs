@@ -43,7 +43,7 @@ public sealed class FoundationEndToEndTests(TelegramPeer peer) : IClassFixture<T
         await users.SendCommand(Owner, chat, "/faq add");
         await users.WaitForBotMessage(chat, "⚠️ 缺少关键词。用法：/faq add <关键词> <答案…>");
 
-        await users.SendCommand(Other, chat, "/faq 暗号");
+        await users.SendCommand(Member, chat, "/faq 暗号");
         await users.WaitForBotMessage(chat, m => m.Text.Contains("芝麻开门")); // the member's delete changed nothing
         Assert.DoesNotContain(bot.Token, bot.Logs());
         Assert.DoesNotContain("TOKEN".ToLowerInvariant() + "faq", bot.Logs());

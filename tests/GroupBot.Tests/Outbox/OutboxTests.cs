@@ -156,6 +156,30 @@ public sealed class OutboxQueueTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task In_a_busy_chat_people_take_turns_and_a_games_message_goes_first()
+    {
+        _outbox = new OutboxQueue(_db, _chat, new SentMessages(_db), _time,
+            Options.Create(new OutboxOptions { ChatBurst = 1, ChatPerSecond = 1, GroupPerMinute = 1000, GlobalPerSecond = 1000 }),
+            NullLogger<OutboxQueue>.Instance);
+        using (var unit = _db.Begin())
+        {
+            _outbox.Enqueue(Enumerable.Range(1, 5).Select(i => (ChatAction)new SendText(-1, $"spam{i}")), byUser: 7);
+            _outbox.Enqueue([new SendText(-1, "reply to another member")], byUser: 8);
+            _outbox.Enqueue([new SendText(-1, "🧧 lottery #1", Tag: "game:1")], byUser: 1);
+            unit.Commit();
+        }
+        await _outbox.StartAsync(CancellationToken.None);
+        for (var i = 0; i < 7; i++)
+        {
+            await WaitUntil(() => _chat.Sent.Count == i + 1);
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+        Assert.Equal(["🧧 lottery #1", "spam1", "reply to another member", "spam2", "spam3", "spam4", "spam5"],
+            _chat.Sent.OfType<SendText>().Select(t => t.Text));
+        await _outbox.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public async Task A_send_whose_result_cannot_be_recorded_is_never_sent_again()
     {
         await _outbox.StopAsync(CancellationToken.None);
