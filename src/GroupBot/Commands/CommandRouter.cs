@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace GroupBot.Commands;
 
 /// <summary>Turns a message into a command call: parse, check it is for us, check the caller's role, run the handler.</summary>
-public sealed class CommandRouter(CommandRegistry registry, Roles roles, Groups groups, TemplateStore templates, ILogger<CommandRouter> log)
+public sealed class CommandRouter(CommandRegistry registry, Roles roles, Trust trust, Groups groups, TemplateStore templates, ILogger<CommandRouter> log)
 {
     public async Task<IReadOnlyList<ChatAction>> Handle(MessageReceived message, string botUsername, Group group, CancellationToken ct)
     {
@@ -25,7 +25,8 @@ public sealed class CommandRouter(CommandRegistry registry, Roles roles, Groups 
         var role = spec.Role == Role.Admin || spec.RoleMatters?.Invoke(args) != false
             ? await roles.RoleOf(message.Chat, message.From.Id, ct)
             : Role.Member;
-        var context = new CommandContext(message, line, args, role, language, groups.TimeZoneOf(group), templates);
+        var context = new CommandContext(message, line, args, role, language, groups.TimeZoneOf(group), templates,
+            trust.IsOperator(message.From.Id));
         if (spec.Role == Role.Admin && role != Role.Admin)
         {
             log.LogInformation("Refused /{Command} from {UserId} in {ChatId}: not an admin", line.Name, message.From.Id, message.ChatId);

@@ -71,6 +71,8 @@ public sealed class PostingCommands(Schedules schedules, Catalog catalog, PostRe
             var key = TextWidth.Fold(word[..eq]).ToLowerInvariant();
             var value = word[(eq + 1)..].Trim();
             if (key.Length > 32 || value.Length > 64 || !key.All(c => char.IsLetterOrDigit(c) || c is '_' or '-')) return ctx.Usage("tag_form", word);
+            // Trusting a group lets its admins' records count brand-wide: only an operator may give or take it.
+            if (key == Trust.Tag && !ctx.IsOperator) return ctx.Refused("trusted_tag");
             changes.Add((key, value));
         }
         if (group.Tags.Count + changes.Count(c => c.Value.Length > 0 && !group.Tags.ContainsKey(c.Key)) > 20) return ctx.Usage("too_many_tags");
