@@ -107,6 +107,10 @@ public sealed class EventProcessor
                 _groups.Deactivate(evt.ChatId);
                 _log.LogInformation("Removed from chat {ChatId}", evt.ChatId);
                 return [];
+            case AdminsChanged changed:
+                _roles.Forget(changed.ChatId);
+                _log.LogInformation("Admins of chat {ChatId} changed ({UserId}): asking Telegram again on the next admin command", changed.ChatId, changed.UserId);
+                return [];
             case BotAdded:
                 _groups.Ensure(evt.Chat);
                 _log.LogInformation("Added to chat {ChatId} {Title}", evt.ChatId, evt.Chat.Title);

@@ -43,9 +43,13 @@ public sealed class FakeChat : IChatAdapter
     /// <summary>How many times the bot asked for a chat's admins.</summary>
     public int AdminLookups;
 
+    /// <summary>As when Telegram cannot be reached: asking for a chat's admins fails.</summary>
+    public bool AdminLookupFails { get; set; }
+
     public Task<IReadOnlySet<long>> GetChatAdminsAsync(long chatId, CancellationToken ct)
     {
         Interlocked.Increment(ref AdminLookups);
+        if (AdminLookupFails) return Task.FromException<IReadOnlySet<long>>(new HttpRequestException("network is down"));
         return Task.FromResult<IReadOnlySet<long>>(Admins.ToHashSet());
     }
 
