@@ -29,7 +29,7 @@ public sealed class CommandContext(
 
     /// <summary>A one-line answer to a malformed command: what was wrong and the right form. Changes nothing.</summary>
     public IReadOnlyList<ChatAction> Usage(string reason, string? value = null, string? command = null) =>
-        Reply("usage", new { Command = command ?? Line.Name, Reason = reason, Value = value ?? "" });
+        Reply("usage", new { Command = command ?? Line.Name, Reason = reason, Value = TelegramText.Quote(value) });
 
     public IReadOnlyList<ChatAction> NotAllowed() => Reply("not_admin", new { Command = Line.Name });
 

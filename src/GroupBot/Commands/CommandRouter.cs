@@ -18,7 +18,7 @@ public sealed class CommandRouter(CommandRegistry registry, Roles roles, Trust t
         {
             // In a group an unknown command may belong to another bot; only a direct address or a private chat gets help.
             if (line.Addressee is null && message.Chat.Kind is not ChatKind.Private) return [];
-            return [new SendText(message.ChatId, templates.Render("unknown_command", language, new { Command = line.Name }), ReplyTo: message.MessageId)];
+            return [new SendText(message.ChatId, templates.Render("unknown_command", language, new { Command = TelegramText.Quote(line.Name, 32) }), ReplyTo: message.MessageId)];
         }
 
         var args = new CommandArgs(line, spec.OptionKeys);

@@ -111,7 +111,7 @@ public sealed class CommunityCommands(Members members, Points points, Trust trus
         points.Add(ctx.ChatId, who.UserId, PointKind.Award, amount, reason, ctx.From.Id, key: $"award:{ctx.ChatId}:{ctx.Message.MessageId}");
         return ctx.Reply("awarded", new
         {
-            Name = Members.DisplayName(who), Points = amount, Reason = reason, Total = points.TotalPoints(who.UserId, ctx.ChatId),
+            Name = Members.DisplayName(who), Points = amount, Reason = TelegramText.Quote(reason, 200), Total = points.TotalPoints(who.UserId, ctx.ChatId),
             Level = members.Find(who.UserId)?.Level ?? "", Local = !trust.CountsBrandWide(ctx.ChatId, ctx.From.Id),
         });
     }
@@ -125,7 +125,7 @@ public sealed class CommunityCommands(Members members, Points points, Trust trus
         points.Add(ctx.ChatId, who.UserId, PointKind.Sale, 0, note, ctx.From.Id, key: $"sale:{ctx.ChatId}:{ctx.Message.MessageId}", salesFen: fen);
         return ctx.Reply("sale_recorded", new
         {
-            Name = Members.DisplayName(who), Amount = Money.Format(fen), Note = note, Total = Money.Format(points.TotalSales(who.UserId, ctx.ChatId)),
+            Name = Members.DisplayName(who), Amount = Money.Format(fen), Note = TelegramText.Quote(note, 200), Total = Money.Format(points.TotalSales(who.UserId, ctx.ChatId)),
             Local = !trust.CountsBrandWide(ctx.ChatId, ctx.From.Id),
         });
     }
