@@ -39,6 +39,7 @@ public sealed class EventProcessor
             (adapter, router, groups, roles, db, outbox, games, gameStore, deadlines, members, activity, welcomes, log);
         // Timers hand their events to the sink; they run here, through the same queues and units.
         sink.Attach(Process);
+        outbox.ChatGone += OnChatGone;
     }
 
     public async Task Process(ChatEvent evt, CancellationToken ct)
@@ -74,6 +75,17 @@ public sealed class EventProcessor
         evt.Handled?.Invoke();
         if (evt is ButtonPressed pressed) _outbox.Enqueue([new AnswerButton(pressed.ChatId, pressed.CallbackId)]);
         await after.CommitAsync();
+    }
+
+    /// <summary>
+    /// Telegram says a chat is gone (the bot was kicked, or the chat no longer exists): it is marked inactive, so schedules
+    /// skip it until the bot is added again (or a message comes from it). Logged once, when it goes inactive.
+    /// </summary>
+    private void OnChatGone(long chatId, string error)
+    {
+        if (_groups.Find(chatId) is not { Active: true }) return;
+        _groups.Deactivate(chatId);
+        _log.LogWarning("Chat {ChatId} is gone ({Error}): marked inactive; schedules skip it until the bot is added again", chatId, error);
     }
 
     private async Task<IReadOnlyList<ChatAction>> Route(ChatEvent evt, CancellationToken ct)
