@@ -31,6 +31,9 @@ public sealed class ChatApiException(int code, string description, TimeSpan? ret
     public TimeSpan? RetryAfter { get; } = retryAfter;
     /// <summary>A network error, a timeout or a 5xx: the same call may work later.</summary>
     public bool Transient { get; } = transient;
+
+    /// <summary>The chat is out of reach for good: 403 (the bot was kicked, or blocked by the user) or 400 "chat not found".</summary>
+    public bool ChatGone => Code == 403 || (Code == 400 && Message.Contains("chat not found", StringComparison.OrdinalIgnoreCase));
 }
 
 /// <summary>The bot leaves a chat it is not meant to serve (config/groups.json with the allow-list on).</summary>

@@ -30,6 +30,9 @@ public sealed record MembersJoined(ChatInfo Chat, IReadOnlyList<ChatUser> Member
 
 public sealed record MemberLeft(ChatInfo Chat, ChatUser Member) : ChatEvent(Chat);
 
+/// <summary>Someone became or stopped being an admin of the chat (Telegram's chat_member update): the admins are asked again.</summary>
+public sealed record AdminsChanged(ChatInfo Chat, long UserId) : ChatEvent(Chat);
+
 public sealed record BotAdded(ChatInfo Chat, ChatUser? By) : ChatEvent(Chat);
 
 public sealed record BotRemoved(ChatInfo Chat) : ChatEvent(Chat);

@@ -5,8 +5,11 @@ namespace GroupBot.Commands;
 
 /// <summary>Everything a command handler needs about one command, and the ways it answers.</summary>
 public sealed class CommandContext(
-    MessageReceived message, CommandLine line, CommandArgs args, Role role, string language, TimeZoneInfo timeZone, TemplateStore templates)
+    MessageReceived message, CommandLine line, CommandArgs args, Role role, string language, TimeZoneInfo timeZone, TemplateStore templates,
+    bool isOperator = false)
 {
+    /// <summary>The caller is a brand operator (Bot:Operators): admin everywhere, and trusted with brand-wide changes.</summary>
+    public bool IsOperator { get; } = isOperator;
     public TimeZoneInfo TimeZone { get; } = timeZone;
     public MessageReceived Message { get; } = message;
     public CommandLine Line { get; } = line;
@@ -26,9 +29,12 @@ public sealed class CommandContext(
 
     /// <summary>A one-line answer to a malformed command: what was wrong and the right form. Changes nothing.</summary>
     public IReadOnlyList<ChatAction> Usage(string reason, string? value = null, string? command = null) =>
-        Reply("usage", new { Command = command ?? Line.Name, Reason = reason, Value = value ?? "" });
+        Reply("usage", new { Command = command ?? Line.Name, Reason = reason, Value = TelegramText.Quote(value) });
 
     public IReadOnlyList<ChatAction> NotAllowed() => Reply("not_admin", new { Command = Line.Name });
+
+    /// <summary>A polite refusal of something this caller may not do here (see the README's trust rules), by code.</summary>
+    public IReadOnlyList<ChatAction> Refused(string code) => Reply("refused", new { Command = Line.Name, Code = code });
 }
 
 public delegate Task<IReadOnlyList<ChatAction>> CommandHandler(CommandContext context, CancellationToken ct);

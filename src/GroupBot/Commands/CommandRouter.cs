@@ -6,7 +6,8 @@ using Microsoft.Extensions.Logging;
 namespace GroupBot.Commands;
 
 /// <summary>Turns a message into a command call: parse, check it is for us, check the caller's role, run the handler.</summary>
-public sealed class CommandRouter(CommandRegistry registry, Roles roles, Groups groups, TemplateStore templates, TimeProvider time, ILogger<CommandRouter> log)
+public sealed class CommandRouter(CommandRegistry registry, Roles roles, Trust trust, Groups groups, TemplateStore templates, TimeProvider time,
+    ILogger<CommandRouter> log)
 {
     /// <summary>
     /// A member who repeats a command within this window and would get the very same answer gets none: repeats cost the
@@ -26,14 +27,15 @@ public sealed class CommandRouter(CommandRegistry registry, Roles roles, Groups 
         {
             // In a group an unknown command may belong to another bot; only a direct address or a private chat gets help.
             if (line.Addressee is null && message.Chat.Kind is not ChatKind.Private) return [];
-            return [new SendText(message.ChatId, templates.Render("unknown_command", language, new { Command = line.Name }), ReplyTo: message.MessageId)];
+            return [new SendText(message.ChatId, templates.Render("unknown_command", language, new { Command = TelegramText.Quote(line.Name, 32) }), ReplyTo: message.MessageId)];
         }
 
         var args = new CommandArgs(line, spec.OptionKeys);
         var role = spec.Role == Role.Admin || spec.RoleMatters?.Invoke(args) != false
             ? await roles.RoleOf(message.Chat, message.From.Id, ct)
             : Role.Member;
-        var context = new CommandContext(message, line, args, role, language, groups.TimeZoneOf(group), templates);
+        var context = new CommandContext(message, line, args, role, language, groups.TimeZoneOf(group), templates,
+            trust.IsOperator(message.From.Id));
         if (spec.Role == Role.Admin && role != Role.Admin)
         {
             log.LogInformation("Refused /{Command} from {UserId} in {ChatId}: not an admin", line.Name, message.From.Id, message.ChatId);

@@ -10,7 +10,8 @@ public enum Role { Member, Admin }
 
 /// <summary>
 /// Who may do what: operators from config are admins everywhere; otherwise the chat's own admins,
-/// asked of the chat network and cached briefly so a busy group does not hammer the API.
+/// asked of the chat network and cached briefly (Bot:AdminCacheSeconds) so a busy group does not hammer the API. A
+/// promotion or demotion (chat_member) drops the cache at once; when the network cannot be asked, nobody is an admin.
 /// </summary>
 public sealed class Roles(IChatAdapter adapter, IOptionsMonitor<BotOptions> options, TimeProvider time, ILogger<Roles> log)
 {
@@ -40,9 +41,10 @@ public sealed class Roles(IChatAdapter adapter, IOptionsMonitor<BotOptions> opti
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // Without an answer nobody gets admin rights: refusing is safer than granting.
-            log.LogWarning("Could not read the admins of chat {ChatId}: {Error}", chatId, ex.Message);
-            return hit.Admins ?? new HashSet<long>();
+            // Without an answer nobody gets admin rights: refusing is safer than granting. A list older than its lifetime
+            // is not trusted either (the admin may have been demoted since); operators keep their rights from config.
+            log.LogWarning("Could not read the admins of chat {ChatId}: {Error}; admin commands refused until it answers", chatId, ex.Message);
+            return new HashSet<long>();
         }
     }
 }

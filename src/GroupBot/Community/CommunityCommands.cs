@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace GroupBot.Community;
 
 /// <summary>/me, /top, /mylink for everyone; /award, /sale, /level, /welcome, /stats for admins.</summary>
-public sealed class CommunityCommands(Members members, Points points, InviteLinks links, Groups groups, Activity activity, GameStore games,
+public sealed class CommunityCommands(Members members, Points points, Trust trust, InviteLinks links, Groups groups, Activity activity, GameStore games,
     IChatAdapter adapter, IOptionsMonitor<CommunityOptions> options, TimeProvider time, ILogger<CommunityCommands> log)
 {
     public IEnumerable<CommandSpec> Specs =>
@@ -26,16 +26,18 @@ public sealed class CommunityCommands(Members members, Points points, InviteLink
     {
         var me = members.Seen(ctx.From);
         var (week, month) = Points.PeriodStarts(time.GetUtcNow(), ctx.TimeZone);
-        var board = points.Board(null, null, "points");
+        // Brand-wide records, and this group's own when it is not trusted (they count here only).
+        var here = ctx.ChatId;
+        var board = points.Board(null, null, "points", here);
         var rank = board.ToList().FindIndex(s => s.UserId == me.UserId);
         return ctx.Reply("me", new
         {
             Name = Members.DisplayName(me),
             Level = me.Level ?? options.CurrentValue.EffectiveLevels[0].Name,
-            Points = points.TotalPoints(me.UserId),
-            Week = points.Board(week, null, "points").FirstOrDefault(s => s.UserId == me.UserId)?.Points ?? 0,
-            Month = points.Board(month, null, "points").FirstOrDefault(s => s.UserId == me.UserId)?.Points ?? 0,
-            Sales = Money.Format(points.TotalSales(me.UserId)),
+            Points = points.TotalPoints(me.UserId, here),
+            Week = points.Board(week, null, "points", here).FirstOrDefault(s => s.UserId == me.UserId)?.Points ?? 0,
+            Month = points.Board(month, null, "points", here).FirstOrDefault(s => s.UserId == me.UserId)?.Points ?? 0,
+            Sales = Money.Format(points.TotalSales(me.UserId, here)),
             Rank = rank < 0 ? 0 : rank + 1,
             Ranked = board.Count,
             Recruits = members.InvitedBy(me.UserId).Count,
@@ -55,7 +57,11 @@ public sealed class CommunityCommands(Members members, Points points, InviteLink
         {
             // Across every group with that tag (e.g. tag=city:上海): the brand's view of a segment.
             if (tag.Split(':', '=') is not [var key, var value] || key.Length == 0) return ctx.Usage("tag_form", tag);
-            chats = groups.Active().Where(g => groups.Matches(g, new Dictionary<string, string> { [key] = value })).Select(g => g.ChatId).ToHashSet();
+            // Other groups' names and figures: in a private chat only for operators (a user sees only their own data there).
+            if (ctx.Message.Chat.Kind == ChatKind.Private && !ctx.IsOperator) return ctx.Refused("private_board");
+            // Untrusted groups' records count in their own group only, so they never enter a board across groups.
+            chats = groups.Active().Where(g => groups.Matches(g, new Dictionary<string, string> { [key] = value }))
+                .Select(g => g.ChatId).Where(id => id == ctx.ChatId || trust.IsTrusted(id)).ToHashSet();
             scope = tag;
         }
         var (week, month) = Points.PeriodStarts(time.GetUtcNow(), ctx.TimeZone);
@@ -103,7 +109,11 @@ public sealed class CommunityCommands(Members members, Points points, InviteLink
         var reason = ctx.Args.Rest(2);
         // Keyed by the command's message: an update handled again after a crash does not award twice.
         points.Add(ctx.ChatId, who.UserId, PointKind.Award, amount, reason, ctx.From.Id, key: $"award:{ctx.ChatId}:{ctx.Message.MessageId}");
-        return ctx.Reply("awarded", new { Name = Members.DisplayName(who), Points = amount, Reason = reason, Total = points.TotalPoints(who.UserId), Level = members.Find(who.UserId)?.Level ?? "" });
+        return ctx.Reply("awarded", new
+        {
+            Name = Members.DisplayName(who), Points = amount, Reason = TelegramText.Quote(reason, 200), Total = points.TotalPoints(who.UserId, ctx.ChatId),
+            Level = members.Find(who.UserId)?.Level ?? "", Local = !trust.CountsBrandWide(ctx.ChatId, ctx.From.Id),
+        });
     }
 
     private IReadOnlyList<ChatAction> Sale(CommandContext ctx)
@@ -113,12 +123,18 @@ public sealed class CommunityCommands(Members members, Points points, InviteLink
         if (!Money.TryParse(ctx.Args[1], out var fen) || fen == 0) return ctx.Usage("not_amount", ctx.Args[1]);
         var note = ctx.Args.Rest(2);
         points.Add(ctx.ChatId, who.UserId, PointKind.Sale, 0, note, ctx.From.Id, key: $"sale:{ctx.ChatId}:{ctx.Message.MessageId}", salesFen: fen);
-        return ctx.Reply("sale_recorded", new { Name = Members.DisplayName(who), Amount = Money.Format(fen), Note = note, Total = Money.Format(points.TotalSales(who.UserId)) });
+        return ctx.Reply("sale_recorded", new
+        {
+            Name = Members.DisplayName(who), Amount = Money.Format(fen), Note = TelegramText.Quote(note, 200), Total = Money.Format(points.TotalSales(who.UserId, ctx.ChatId)),
+            Local = !trust.CountsBrandWide(ctx.ChatId, ctx.From.Id),
+        });
     }
 
     private IReadOnlyList<ChatAction> Level(CommandContext ctx)
     {
         var levels = options.CurrentValue.EffectiveLevels.Select(l => l.Name).ToList();
+        // A level is seen in every group of the brand: an admin of an untrusted group cannot set one.
+        if (!trust.CountsBrandWide(ctx.ChatId, ctx.From.Id)) return ctx.Refused("level_needs_trust");
         if (ctx.Args.Count < 2) return ctx.Usage(ctx.Args.Count == 0 ? "missing_user" : "missing_level", string.Join("/", levels));
         if (members.Resolve(ctx.Args[0], ctx.Message) is not { } who) return ctx.Usage("unknown_user", ctx.Args[0]);
         var level = levels.FirstOrDefault(l => string.Equals(l, ctx.Args[1], StringComparison.OrdinalIgnoreCase));

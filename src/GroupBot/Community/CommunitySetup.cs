@@ -19,6 +19,7 @@ public static class CommunitySetup
             .Check("Community:WelcomeDelaySeconds", o => o.WelcomeDelaySeconds, o => o.WelcomeDelaySeconds is >= 0 and <= 600, "seconds from 0 to 600")
             .ValidateOnStart();
         return services
+            .AddSingleton<Trust>()
             .AddSingleton<Members>()
             .AddSingleton<Points>()
             .AddSingleton<InviteLinks>()

@@ -25,6 +25,8 @@ public sealed class PointEntry
     public string Note { get; set; } = "";
     public long By { get; set; }
     public DateTime Utc { get; set; }
+    /// <summary>Made by an operator: counts brand-wide wherever it was made (see <see cref="Trust"/>).</summary>
+    public bool ByOperator { get; set; }
 }
 
 public sealed record Standing(long UserId, long Points, long SalesFen, int Recruits);
@@ -36,12 +38,19 @@ public sealed class Points
     private readonly Members _members;
     private readonly IOptionsMonitor<CommunityOptions> _options;
     private readonly TimeProvider _time;
+    private readonly Trust _trust;
 
-    public Points(Database db, Members members, IOptionsMonitor<CommunityOptions> options, TimeProvider time)
+    public Points(Database db, Members members, IOptionsMonitor<CommunityOptions> options, TimeProvider time, Trust trust)
     {
         _entries = db.Table<string, PointEntry>("points", e => e.Key).Index("UserId", e => e.UserId);
-        (_members, _options, _time) = (members, options, time);
+        (_members, _options, _time, _trust) = (members, options, time, trust);
     }
+
+    /// <summary>
+    /// Whether an entry is seen from a chat: entries of trusted groups and operators' entries are seen everywhere (the
+    /// brand's records); an untrusted group's own records only there. <paramref name="fromChat"/> null: brand-wide only.
+    /// </summary>
+    public bool Visible(PointEntry e, long? fromChat) => e.ChatId == fromChat || e.ByOperator || _trust.IsTrusted(e.ChatId);
 
     /// <summary>Records points (or a sale); false when an entry with this key exists (a repeat). Promotes when a threshold is passed.</summary>
     public bool Add(long chatId, long userId, string kind, long points, string note, long by, string? key = null, long salesFen = 0)
@@ -51,20 +60,24 @@ public sealed class Points
         _entries.Put(new PointEntry
         {
             Key = key, ChatId = chatId, UserId = userId, Kind = kind, Points = points, SalesFen = salesFen, Note = note, By = by,
-            Utc = _time.GetUtcNow().UtcDateTime,
+            Utc = _time.GetUtcNow().UtcDateTime, ByOperator = by != 0 && _trust.IsOperator(by),
         });
         Promote(userId);
         return true;
     }
 
-    public long TotalPoints(long userId) => _entries.Where("UserId", userId).Sum(e => e.Points);
+    /// <summary>A member's points as seen from a chat (null: brand-wide, as promotion counts them).</summary>
+    public long TotalPoints(long userId, long? fromChat = null) => _entries.Where("UserId", userId).Where(e => Visible(e, fromChat)).Sum(e => e.Points);
 
-    public long TotalSales(long userId) => _entries.Where("UserId", userId).Sum(e => e.SalesFen);
+    public long TotalSales(long userId, long? fromChat = null) => _entries.Where("UserId", userId).Where(e => Visible(e, fromChat)).Sum(e => e.SalesFen);
 
-    /// <summary>Standings since a time (null: all time), in some chats (null: all), best first by the given measure.</summary>
-    public IReadOnlyList<Standing> Board(DateTime? sinceUtc, IReadOnlySet<long>? chats, string by)
+    /// <summary>
+    /// Standings since a time (null: all time), in some chats (null: every chat whose records are seen from
+    /// <paramref name="fromChat"/>), best first by the given measure.
+    /// </summary>
+    public IReadOnlyList<Standing> Board(DateTime? sinceUtc, IReadOnlySet<long>? chats, string by, long? fromChat = null)
     {
-        var entries = _entries.All().Where(e => (sinceUtc is null || e.Utc >= sinceUtc) && (chats is null || chats.Contains(e.ChatId)));
+        var entries = _entries.All().Where(e => (sinceUtc is null || e.Utc >= sinceUtc) && (chats is null ? Visible(e, fromChat) : chats.Contains(e.ChatId)));
         var rows = entries.GroupBy(e => e.UserId)
             .Select(g => new Standing(g.Key, g.Sum(e => e.Points), g.Sum(e => e.SalesFen), g.Count(e => e.Kind == PointKind.Recruit)))
             .Where(s => s.Points != 0 || s.SalesFen != 0 || s.Recruits > 0);
@@ -85,7 +98,10 @@ public sealed class Points
         return (TimeZoneInfo.ConvertTimeToUtc(monday, zone), TimeZoneInfo.ConvertTimeToUtc(first, zone));
     }
 
-    /// <summary>The level earned by points or sales; an admin's /level is a floor automatic promotion never lowers.</summary>
+    /// <summary>
+    /// The level earned by brand-wide points or sales (an untrusted group's records never promote); an admin's /level is
+    /// a floor automatic promotion never lowers.
+    /// </summary>
     public void Promote(long userId)
     {
         var member = _members.Find(userId);

@@ -63,7 +63,7 @@ public static class ReportCli
         var activity = new Activity(db, clock);
         var games = new GameStore(db, Microsoft.Extensions.Logging.Abstractions.NullLogger<GameStore>.Instance);
         var members = new Members(db, clock);
-        var points = new Points(db, members, new StaticOptions<CommunityOptions>(new CommunityOptions()), clock);
+        var points = new Points(db, members, new StaticOptions<CommunityOptions>(new CommunityOptions()), clock, new Trust(groups, new StaticOptions<BotOptions>(new BotOptions())));
         var from = activity.Today(zone).AddDays(-(days - 1));
         var stats = activity.Days(null, from);
         var fromUtc = TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(from, DateTimeKind.Unspecified), zone);

@@ -35,7 +35,7 @@ public sealed class FaqCommands(FaqStore store)
         var match = FaqMatcher.Match(query, docs);
         var near = match.Near.Select(i => entries[i].Key).ToList();
         if (match.Kind == FaqMatchKind.None)
-            return ctx.Reply("faq_not_found", new { Query = query, Near = near });
+            return ctx.Reply("faq_not_found", new { Query = TelegramText.Quote(query, 100), Near = near });
         var best = entries[match.Best];
         return ctx.Reply("faq_answer", new
         {

@@ -10,7 +10,7 @@ public sealed record GameView(long ChatId, string Language, TimeZoneInfo Zone, T
     public string Render(string template, object? model = null) => Templates.Render(template, Language, model);
 
     /// <summary>A short notice (game_notice template) for a code such as "already_joined".</summary>
-    public string Notice(string code, object? value = null) => Render("game_notice", new { Code = code, Value = value?.ToString() ?? "" });
+    public string Notice(string code, object? value = null) => Render("game_notice", new { Code = code, Value = TelegramText.Quote(value?.ToString()) });
 
     public string LocalTime(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), Zone).ToString("MM-dd HH:mm");
 

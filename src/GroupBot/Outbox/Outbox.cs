@@ -54,6 +54,12 @@ public sealed class OutboxQueue : BackgroundService
         Release(_items.Where("Pending", true).OrderBy(i => i.Id).ToList());
     }
 
+    /// <summary>
+    /// A chat answered that it is gone for good (403, or 400 "chat not found"): raised inside the unit that records the
+    /// failed send, so what the handler writes (the group marked inactive) commits with it.
+    /// </summary>
+    public event Action<long, string>? ChatGone;
+
     /// <summary>Items waiting to be sent (in the lanes or under way).</summary>
     public int PendingCount
     {
@@ -285,9 +291,12 @@ public sealed class OutboxQueue : BackgroundService
         }
         catch (Exception ex)
         {
-            // Refused for good (bad request, bot removed from the chat…): retrying would fail the same way.
-            _log.LogError("{Kind} to chat {ChatId} refused: {Error}", item.Kind, item.ChatId, ex.Message);
-            Finish(item, OutboxItem.Failed, ex.Message, null);
+            // Refused for good (bad request, bot removed from the chat…): retrying would fail the same way. A chat that is
+            // gone is reported once by whoever handles ChatGone, not once per item.
+            var gone = ex is ChatApiException { ChatGone: true };
+            if (gone) _log.LogDebug("{Kind} to chat {ChatId} refused, the chat is gone: {Error}", item.Kind, item.ChatId, ex.Message);
+            else _log.LogError("{Kind} to chat {ChatId} refused: {Error}", item.Kind, item.ChatId, ex.Message);
+            Finish(item, OutboxItem.Failed, ex.Message, null, gone);
             return true;
         }
     }
@@ -296,9 +305,10 @@ public sealed class OutboxQueue : BackgroundService
     /// Records a send's result in one unit. It is not awaited: the lane goes on as soon as the result is in memory. If the
     /// journal cannot be written the unit waits there, and the item, gone from its lane, is never sent again.
     /// </summary>
-    private void Finish(OutboxItem item, string state, string? error, int? sentMessageId)
+    private void Finish(OutboxItem item, string state, string? error, int? sentMessageId, bool chatGone = false)
     {
         using var unit = _db.Begin();
+        if (chatGone) ChatGone?.Invoke(item.ChatId, error ?? "");
         item.State = state;
         item.Error = error;
         item.SentMessageId = sentMessageId;

@@ -44,9 +44,10 @@ public sealed class OutboxItem
         var item = new OutboxItem { ChatId = action.ChatId, EnqueuedUtc = nowUtc, NextUtc = nowUtc, Key = key };
         action = action switch
         {
-            // Last guard before the store: a text that is not valid Unicode cannot be stored (CleanText).
-            SendText s => s with { Text = CleanText.Of(s.Text) },
-            EditText e => e with { Text = CleanText.Of(e.Text) },
+            // Last guard before the store: a text that is not valid Unicode cannot be stored (CleanText), and one over
+            // Telegram's 4,096 characters would be refused (TelegramText; a photo's long caption is split when sent).
+            SendText s => s with { Text = TelegramText.Fit(CleanText.Of(s.Text), s.Html) },
+            EditText e => e with { Text = TelegramText.Fit(CleanText.Of(e.Text), html: false) },
             SendPhoto p => p with { Caption = CleanText.Of(p.Caption) },
             AnswerButton a => a with { Text = CleanText.OfNullable(a.Text) },
             _ => action,

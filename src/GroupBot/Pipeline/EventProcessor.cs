@@ -39,6 +39,7 @@ public sealed class EventProcessor
             (adapter, router, groups, roles, db, outbox, games, gameStore, deadlines, members, activity, welcomes, log);
         // Timers hand their events to the sink; they run here, through the same queues and units.
         sink.Attach(Process);
+        outbox.ChatGone += OnChatGone;
     }
 
     public async Task Process(ChatEvent evt, CancellationToken ct)
@@ -76,6 +77,17 @@ public sealed class EventProcessor
         await after.CommitAsync();
     }
 
+    /// <summary>
+    /// Telegram says a chat is gone (the bot was kicked, or the chat no longer exists): it is marked inactive, so schedules
+    /// skip it until the bot is added again (or a message comes from it). Logged once, when it goes inactive.
+    /// </summary>
+    private void OnChatGone(long chatId, string error)
+    {
+        if (_groups.Find(chatId) is not { Active: true }) return;
+        _groups.Deactivate(chatId);
+        _log.LogWarning("Chat {ChatId} is gone ({Error}): marked inactive; schedules skip it until the bot is added again", chatId, error);
+    }
+
     private async Task<IReadOnlyList<ChatAction>> Route(ChatEvent evt, CancellationToken ct)
     {
         if (evt.Chat.Kind == ChatKind.Channel) return [];
@@ -106,6 +118,10 @@ public sealed class EventProcessor
             case BotRemoved:
                 _groups.Deactivate(evt.ChatId);
                 _log.LogInformation("Removed from chat {ChatId}", evt.ChatId);
+                return [];
+            case AdminsChanged changed:
+                _roles.Forget(changed.ChatId);
+                _log.LogInformation("Admins of chat {ChatId} changed ({UserId}): asking Telegram again on the next admin command", changed.ChatId, changed.UserId);
                 return [];
             case BotAdded:
                 _groups.Ensure(evt.Chat);

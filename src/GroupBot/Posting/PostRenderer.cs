@@ -7,14 +7,16 @@ using GroupBot.Templates;
 namespace GroupBot.Posting;
 
 /// <summary>Renders a post template for one group: the product, the group (title, tags) and the time there.</summary>
-public sealed class PostRenderer(TemplateStore templates, Groups groups, Points points, Members members, TimeProvider time)
+public sealed class PostRenderer(TemplateStore templates, Groups groups, Points points, Members members, TimeProvider time,
+    Microsoft.Extensions.Logging.ILogger<PostRenderer> log)
 {
     /// <summary>Post templates live under templates/&lt;lang&gt;/posts/.</summary>
     public static string TemplateName(string name) => name.StartsWith("posts/", StringComparison.Ordinal) ? name : "posts/" + name;
 
     public bool Exists(string name) => templates.Exists(TemplateName(name), TemplateStore.DefaultLanguage);
 
-    public string Render(string template, Product? product, Group group)
+    /// <summary>The post for this group; null when the template does not render (the detail is logged, never posted).</summary>
+    public string? Render(string template, Product? product, Group group)
     {
         var zone = groups.TimeZoneOf(group);
         var (week, _) = Points.PeriodStarts(time.GetUtcNow(), zone);
@@ -29,7 +31,10 @@ public sealed class PostRenderer(TemplateStore templates, Groups groups, Points 
         var sellers = points.Board(week, chat, "sales").Where(s => s.SalesFen > 0).Take(5).Select(Row).ToList();
         var (text, error) = TryRender(templates, template, product, group.Title, groups.TagsOf(group), groups.LanguageOf(group),
             zone, time.GetUtcNow(), top, sellers);
-        return error is null ? text! : $"⚠️ {template}: {error}";
+        if (error is null) return text!;
+        Microsoft.Extensions.Logging.LoggerExtensions.LogError(log, "Post template {Template} failed to render for chat {ChatId}: {Error}",
+            template, group.ChatId, error);
+        return null;
     }
 
     /// <summary>A post for a group of this title, tags, language and time zone, at <paramref name="now"/>; or the error.</summary>

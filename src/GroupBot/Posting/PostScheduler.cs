@@ -157,7 +157,8 @@ public sealed class PostScheduler : IHostedService, IDisposable
                     _log.LogInformation("Schedule {Schedule}: not posting in {ChatId} ({Reason})", schedule.Id, group.ChatId, reason);
                     continue;
                 }
-                var text = _renderer.Render(schedule.Template, product, group);
+                // A template that does not render posts nothing (its error is logged), rather than an error into the group.
+                if (_renderer.Render(schedule.Template, product, group) is not { } text) continue;
                 if (_outbox.Enqueue([PostRenderer.Action(group.ChatId, text, product)], _ => key) == 0) continue;
                 _postLog.Insert(new PostLog { ChatId = group.ChatId, ScheduleId = schedule.Id, Utc = sendAt.UtcDateTime });
                 queued++;

@@ -1,6 +1,7 @@
 using GroupBot.Chat;
 using GroupBot.Commands;
 using GroupBot.Community;
+using GroupBot.Templates;
 
 namespace GroupBot.Posting;
 
@@ -22,6 +23,8 @@ public sealed class PostingCommands(Schedules schedules, Catalog catalog, PostRe
         var command = preview ? "preview" : "post";
         if (ctx.Args.Count == 0) return ctx.Usage("missing_template", command: command);
         var name = ctx.Args[0];
+        // Only names inside the templates folder: "../../x" or "/etc/x" never reach the disk.
+        if (!TemplateStore.IsValidName(name)) return ctx.Usage("bad_template_name", name, command);
         var schedule = preview ? null : schedules.Find(name);
         var template = schedule?.Template ?? name;
         if (!renderer.Exists(template)) return ctx.Usage("no_template", name, command);
@@ -33,7 +36,7 @@ public sealed class PostingCommands(Schedules schedules, Catalog catalog, PostRe
         }
         else product = schedule is not null ? scheduler.PeekProduct(schedule) : catalog.Products.FirstOrDefault();
         var group = groups.Ensure(ctx.Message.Chat);
-        var text = renderer.Render(template, product, group);
+        if (renderer.Render(template, product, group) is not { } text) return [new SendText(ctx.ChatId, TemplateStore.Failed(ctx.Language), ReplyTo: ctx.Message.MessageId)];
         if (!preview) return [PostRenderer.Action(ctx.ChatId, text, product)];
         return [new SendText(ctx.ChatId, ctx.Render("post_preview", new { Template = template, Product = product?.Id ?? "" }), ReplyTo: ctx.Message.MessageId),
             PostRenderer.Action(ctx.ChatId, text, product)];
@@ -71,6 +74,8 @@ public sealed class PostingCommands(Schedules schedules, Catalog catalog, PostRe
             var key = TextWidth.Fold(word[..eq]).ToLowerInvariant();
             var value = word[(eq + 1)..].Trim();
             if (key.Length > 32 || value.Length > 64 || !key.All(c => char.IsLetterOrDigit(c) || c is '_' or '-')) return ctx.Usage("tag_form", word);
+            // Trusting a group lets its admins' records count brand-wide: only an operator may give or take it.
+            if (key == Trust.Tag && !ctx.IsOperator) return ctx.Refused("trusted_tag");
             changes.Add((key, value));
         }
         if (group.Tags.Count + changes.Count(c => c.Value.Length > 0 && !group.Tags.ContainsKey(c.Key)) > 20) return ctx.Usage("too_many_tags");

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Reflection;
 using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Scriban;
 using Scriban.Parsing;
@@ -52,14 +53,32 @@ public sealed class TemplateStore
 
     public bool Exists(string name, string lang) => Resolve(name, lang) is not null;
 
-    /// <summary>Renders a template with the model's properties as top-level variables. A failure is logged and shown as a short notice.</summary>
+    /// <summary>
+    /// Renders a template with the model's properties as top-level variables. A failure is logged with its detail (file,
+    /// line, column) and the chat gets a short neutral text: members never see the server's paths.
+    /// </summary>
     public string Render(string name, string lang, object? model = null)
     {
         var (text, error) = TryRender(name, lang, model);
         if (error is null) return text!;
-        _log.LogError("Template {Template} failed to render: {Error}", name, error);
-        return $"⚠️ {name}: {error}";
+        _log.LogError("Template {Template} ({Language}) failed to render: {Error}", name, lang, error);
+        return Failed(lang);
     }
+
+    /// <summary>What a chat sees when a template cannot render (not itself a template: that could be what is broken).</summary>
+    public static string Failed(string lang) => lang == "en"
+        ? "⚠️ Sorry, something went wrong here. The operators have been told."
+        : "⚠️ 抱歉，这里出了点问题，已记录并通知运营。";
+
+    /// <summary>How long a template's regex.* call may run: a catastrophic pattern must not stall a chat.</summary>
+    public static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// A template name: segments of ASCII letters, digits, '_' and '-' joined by '/' (e.g. posts/daily_product). Anything
+    /// else (.., an absolute path, a backslash) could reach outside the templates folder and is refused.
+    /// </summary>
+    public static bool IsValidName(string? name) =>
+        name is { Length: > 0 and <= 100 } && name.Split('/').All(s => s.Length > 0 && s.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'));
 
     /// <summary>The rendered text, or the error (with path:line:column) when it does not render.</summary>
     public (string? Text, string? Error) TryRender(string name, string lang, object? model = null)
@@ -91,9 +110,10 @@ public sealed class TemplateStore
             var file = string.IsNullOrEmpty(span.FileName) ? path : span.FileName;
             return (null, $"{file}:{span.Start.Line + 1}:{span.Start.Column + 1}: {ex.OriginalMessage}");
         }
-        catch (InvalidOperationException ex)
+        catch (Exception ex)
         {
-            return (null, $"{path}: {ex.Message}");
+            // Anything else a template can make go wrong (a regex that timed out, a bad conversion): an error, never a crash.
+            return (null, $"{path}: {ex.GetType().Name}: {ex.Message}");
         }
     }
 
@@ -107,11 +127,15 @@ public sealed class TemplateStore
             : [];
     }
 
+    /// <summary>The file of a template, only ever inside the templates folder; null when there is none (or the name is not valid).</summary>
     private string? Resolve(string name, string lang)
     {
+        if (!IsValidName(name)) return null;
         foreach (var l in new[] { lang, DefaultLanguage }.Distinct())
         {
-            var path = Path.Combine(_root, l, name + ".sbn");
+            if (!IsValidName(l) || l.Contains('/')) continue;
+            var path = Path.GetFullPath(Path.Combine(_root, l, name + ".sbn"));
+            if (!path.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal)) continue;
             if (File.Exists(path)) return path;
         }
         return null;
@@ -149,6 +173,7 @@ public sealed class TemplateStore
         LoopLimit = 10_000,
         RecursiveLimit = 32,
         LimitToString = 100_000,
+        RegexTimeOut = RegexTimeout,
         StrictVariables = false,
         EnableRelaxedMemberAccess = true,
         // Sandbox: templates may read properties of the models we pass them, nothing else of .NET.

@@ -47,7 +47,16 @@ public sealed class UpdateMapperTests
     public void Other_member_changes_are_not_joins()
     {
         Assert.Null(Map(Member("member", "left", Amy)));          // the service message reports the leave
-        Assert.Null(Map(Member("member", "administrator", Amy))); // a promotion
+        Assert.Null(Map(Member("member", "restricted", Amy)));
+    }
+
+    [Fact]
+    public void A_promotion_or_demotion_is_an_admin_change()
+    {
+        Assert.Equal(52, Assert.IsType<AdminsChanged>(Map(Member("member", "administrator", Amy))).UserId);
+        Assert.IsType<AdminsChanged>(Map(Member("administrator", "member", Amy)));
+        Assert.IsType<AdminsChanged>(Map(Member("administrator", "left", Amy)));
+        Assert.IsType<AdminsChanged>(Map(Member("creator", "administrator", Amy)));
     }
 
     [Fact]

@@ -17,7 +17,11 @@ public sealed class CommunityFlowTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _bot = await BotHarness.Start(_dir, ("Community:WelcomePoints", "5"));
+        // The brand's own groups, listed by the operator: their records count brand-wide (TrustTests covers the others).
+        _dir.WithBotFiles();
+        File.WriteAllText(Path.Combine(_dir.Path, "config", "groups.json"),
+            $$"""{ "groups": [ { "id": {{BotHarness.Chat}} }, { "id": -2001 }, { "id": -2002 }, { "id": -555 } ] }""");
+        _bot = await BotHarness.Start(_dir, _dir.Path, ("Community:WelcomePoints", "5"));
         await _bot.Say(Amy, "大家好");
         await _bot.Say(Ben, "你好");
     }

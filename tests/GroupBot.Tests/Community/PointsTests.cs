@@ -23,7 +23,11 @@ public sealed class PointsTests : IDisposable
     {
         _db = new Database(_dir.File("points.db"));
         _members = new Members(_db, _time);
-        _points = new Points(_db, _members, _options, _time);
+        // Both chats are listed by the operator (trusted), so their records count brand-wide.
+        var groups = new Groups(_db, new BotOpts(), _time);
+        File.WriteAllText(_dir.File("groups.json"), $$"""{ "groups": [ { "id": {{ChatA}} }, { "id": {{ChatB}} } ] }""");
+        groups.File.Load(_dir.File("groups.json"));
+        _points = new Points(_db, _members, _options, _time, new Trust(groups, new BotOpts()));
         foreach (var id in new long[] { 1, 2, 3 }) _members.Seen(new ChatUser(id, $"U{id}", $"u{id}"));
     }
 
@@ -122,6 +126,13 @@ public sealed class PointsTests : IDisposable
         // …but not yet in London.
         (week, _) = Points.PeriodStarts(new DateTimeOffset(2026, 11, 22, 17, 0, 0, TimeSpan.Zero), TimeZoneInfo.FindSystemTimeZoneById("Europe/London"));
         Assert.Equal(new DateTime(2026, 11, 16, 0, 0, 0), week);
+    }
+
+    private sealed class BotOpts : IOptionsMonitor<GroupBot.Hosting.BotOptions>
+    {
+        public GroupBot.Hosting.BotOptions CurrentValue { get; } = new();
+        public GroupBot.Hosting.BotOptions Get(string? name) => CurrentValue;
+        public IDisposable? OnChange(Action<GroupBot.Hosting.BotOptions, string?> listener) => null;
     }
 
     private sealed class Options : IOptionsMonitor<CommunityOptions>

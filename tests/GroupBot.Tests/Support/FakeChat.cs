@@ -29,8 +29,17 @@ public sealed class FakeChat : IChatAdapter
     /// <summary>Delivers an event and waits until the bot has handled it.</summary>
     public async Task Deliver(ChatEvent evt) => await (await _running.Task)(evt);
 
+    /// <summary>Chats the bot was kicked from: every send there is refused with 403, as Telegram does.</summary>
+    public ConcurrentDictionary<long, bool> Gone { get; } = new();
+
+    /// <summary>How many sends were tried per chat, refused ones included.</summary>
+    public ConcurrentDictionary<long, int> Tries { get; } = new();
+
     public Task<int?> PerformAsync(ChatAction action, CancellationToken ct)
     {
+        Tries.AddOrUpdate(action.ChatId, 1, (_, n) => n + 1);
+        if (Gone.ContainsKey(action.ChatId) && action is not AnswerButton)
+            return Task.FromException<int?>(new ChatApiException(403, "Forbidden: bot was kicked from the supergroup chat"));
         Actions.Enqueue(action);
         return Task.FromResult<int?>(action switch
         {
@@ -43,9 +52,13 @@ public sealed class FakeChat : IChatAdapter
     /// <summary>How many times the bot asked for a chat's admins.</summary>
     public int AdminLookups;
 
+    /// <summary>As when Telegram cannot be reached: asking for a chat's admins fails.</summary>
+    public bool AdminLookupFails { get; set; }
+
     public Task<IReadOnlySet<long>> GetChatAdminsAsync(long chatId, CancellationToken ct)
     {
         Interlocked.Increment(ref AdminLookups);
+        if (AdminLookupFails) return Task.FromException<IReadOnlySet<long>>(new HttpRequestException("network is down"));
         return Task.FromResult<IReadOnlySet<long>>(Admins.ToHashSet());
     }
 

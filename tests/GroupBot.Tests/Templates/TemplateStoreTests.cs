@@ -23,8 +23,8 @@ public sealed class TemplateStoreTests : IDisposable
         foreach (var file in Directory.GetFiles(Path.Combine(Repo.Templates, lang), "*.sbn"))
         {
             var name = Path.GetFileNameWithoutExtension(file);
-            var text = store.Render(name, lang, TemplateSamples.For(name));
-            Assert.DoesNotContain("⚠️ " + name + ":", text);
+            var (text, error) = store.TryRender(name, lang, TemplateSamples.For(name));
+            Assert.Null(error);
             if (!name.StartsWith('_')) Assert.False(string.IsNullOrWhiteSpace(text), name);
         }
     }
@@ -95,7 +95,63 @@ public sealed class TemplateStoreTests : IDisposable
     public void A_runaway_loop_is_stopped_not_hung()
     {
         Write("zh-CN/t.sbn", "{{ for i in 1..1000000 }}x{{ end }}");
-        Assert.StartsWith("⚠️ t:", Store().Render("t", "zh-CN"));
+        Assert.NotNull(Store().TryRender("t", "zh-CN").Error);
+        Assert.Equal(TemplateStore.Failed("zh-CN"), Store().Render("t", "zh-CN"));
+    }
+
+    [Fact]
+    public void A_render_error_shows_members_a_neutral_text_without_the_servers_path()
+    {
+        Write("zh-CN/t.sbn", "{{ 1 / 0 }}{{ x.y.z() }}");
+        var store = Store();
+        Assert.Contains(_dir.Path, store.TryRender("t", "zh-CN").Error);
+        var text = store.Render("t", "zh-CN");
+        Assert.DoesNotContain(_dir.Path, text);
+        Assert.DoesNotContain(".sbn", text);
+        Assert.Equal("⚠️ 抱歉，这里出了点问题，已记录并通知运营。", text);
+    }
+
+    [Theory]
+    [InlineData("../secret")]
+    [InlineData("../../outside/secret")]
+    [InlineData("posts/../../secret")]
+    [InlineData("..\\secret")]
+    public void A_template_name_outside_the_templates_folder_is_refused(string name)
+    {
+        Write("zh-CN/ok.sbn", "fine");
+        File.WriteAllText(Path.Combine(_dir.Path, "secret.sbn"), "TOP SECRET");
+        var store = Store();
+        Assert.False(store.Exists(name, "zh-CN"));
+        Assert.DoesNotContain("TOP SECRET", store.Render(name, "zh-CN"));
+    }
+
+    [Fact]
+    public void An_include_outside_the_templates_folder_is_refused()
+    {
+        using var outside = Repo.Temp();
+        var secret = Path.Combine(outside.Path, "secret.sbn");
+        File.WriteAllText(secret, "TOP SECRET");
+        Write("zh-CN/abs.sbn", "[{{ include \"" + secret[..^4] + "\" }}]");
+        Write("zh-CN/rel.sbn", "[{{ include \"../../" + Path.GetRelativePath(Path.GetDirectoryName(_dir.Path)!, outside.Path) + "/secret\" }}]");
+        Write("zh-CN/sub/rel.sbn", "[{{ include \"../../secret\" }}]");
+        File.WriteAllText(Path.Combine(_dir.Path, "secret.sbn"), "TOP SECRET");
+        var store = Store();
+        foreach (var name in new[] { "abs", "rel", "sub/rel" })
+        {
+            var (text, error) = store.TryRender(name, "zh-CN");
+            Assert.Null(text);
+            Assert.Contains("No template", error);
+        }
+    }
+
+    [Fact]
+    public void A_catastrophic_regex_in_a_template_times_out_quickly()
+    {
+        Write("zh-CN/t.sbn", "{{ \"" + new string('a', 40) + "!\" | regex.match `^(a+)+$` }}");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (_, error) = Store().TryRender("t", "zh-CN");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"took {clock.Elapsed}");
+        Assert.NotNull(error);
     }
 
     private TemplateStore Store() => new(_dir.Path, NullLogger<TemplateStore>.Instance);

@@ -184,7 +184,7 @@ public sealed class TelegramAdapter(
     }
 
     /// <summary>Telegram captions hold 1,024 characters; longer text follows as messages.</summary>
-    public const int CaptionLimit = 1024;
+    public const int CaptionLimit = TelegramText.CaptionLimit;
 
     private async Task<int?> SendPhoto(SendPhoto photo, CancellationToken ct)
     {
@@ -211,22 +211,15 @@ public sealed class TelegramAdapter(
         }
     }
 
-    /// <summary>A caption that fits, and the rest split at line breaks into messages of at most 4,096 characters.</summary>
+    /// <summary>
+    /// A caption that fits, and the rest split at line breaks into messages of at most 4,096 characters; every part keeps
+    /// Telegram HTML balanced (a cut inside &lt;code&gt; closes and reopens it), or Telegram would refuse both.
+    /// </summary>
     public static (string Caption, List<string> Following) SplitCaption(string text)
     {
         if (text.Length <= CaptionLimit) return (text, []);
-        var cut = text.LastIndexOf('\n', CaptionLimit - 1);
-        if (cut <= 0) cut = CaptionLimit;
-        var rest = new List<string>();
-        var remaining = text[cut..].TrimStart('\n');
-        while (remaining.Length > 0)
-        {
-            var size = Math.Min(4096, remaining.Length);
-            if (size < remaining.Length && remaining.LastIndexOf('\n', size - 1) is > 0 and var nl) size = nl;
-            rest.Add(remaining[..size]);
-            remaining = remaining[size..].TrimStart('\n');
-        }
-        return (text[..cut], rest);
+        var parts = TelegramText.Split(text, CaptionLimit, TelegramText.MessageLimit);
+        return (parts[0], parts.Skip(1).ToList());
     }
 
     public async Task<IReadOnlySet<long>> GetChatAdminsAsync(long chatId, CancellationToken ct)

@@ -27,8 +27,12 @@ public static class UpdateMapper
             // Only chat_member carries the invite link a newcomer used (the bot must be an admin to get it).
             var cameIn = member.OldChatMember.Status is ChatMemberStatus.Left or ChatMemberStatus.Kicked
                 && member.NewChatMember.Status is ChatMemberStatus.Member or ChatMemberStatus.Restricted;
-            return cameIn && !member.NewChatMember.User.IsBot
-                ? new MembersJoined(Chat(member.Chat), [User(member.NewChatMember.User)], member.InviteLink?.InviteLink)
+            if (cameIn && !member.NewChatMember.User.IsBot)
+                return new MembersJoined(Chat(member.Chat), [User(member.NewChatMember.User)], member.InviteLink?.InviteLink);
+            // A promotion, a demotion or an admin's rights changed: admin rights must follow at once, not when a cache expires.
+            static bool Admin(ChatMemberStatus s) => s is ChatMemberStatus.Administrator or ChatMemberStatus.Creator;
+            return Admin(member.OldChatMember.Status) || Admin(member.NewChatMember.Status)
+                ? new AdminsChanged(Chat(member.Chat), member.NewChatMember.User.Id)
                 : null;
         }
 
