@@ -28,18 +28,17 @@ public sealed class CommunityCommands(Members members, Points points, Trust trus
         var (week, month) = Points.PeriodStarts(time.GetUtcNow(), ctx.TimeZone);
         // Brand-wide records, and this group's own when it is not trusted (they count here only).
         var here = ctx.ChatId;
-        var board = points.Board(null, null, "points", here);
-        var rank = board.ToList().FindIndex(s => s.UserId == me.UserId);
+        var (rank, ranked) = points.RankOf(me.UserId, here);
         return ctx.Reply("me", new
         {
             Name = Members.DisplayName(me),
             Level = me.Level ?? options.CurrentValue.EffectiveLevels[0].Name,
             Points = points.TotalPoints(me.UserId, here),
-            Week = points.Board(week, null, "points", here).FirstOrDefault(s => s.UserId == me.UserId)?.Points ?? 0,
-            Month = points.Board(month, null, "points", here).FirstOrDefault(s => s.UserId == me.UserId)?.Points ?? 0,
+            Week = points.PointsSince(me.UserId, week, here),
+            Month = points.PointsSince(me.UserId, month, here),
             Sales = Money.Format(points.TotalSales(me.UserId, here)),
-            Rank = rank < 0 ? 0 : rank + 1,
-            Ranked = board.Count,
+            Rank = rank,
+            Ranked = ranked,
             Recruits = members.InvitedBy(me.UserId).Count,
             InvitedBy = me.InvitedBy is { } by && members.Find(by) is { } inviter ? Members.DisplayName(inviter) : "",
         });
@@ -66,7 +65,7 @@ public sealed class CommunityCommands(Members members, Points points, Trust trus
         }
         var (week, month) = Points.PeriodStarts(time.GetUtcNow(), ctx.TimeZone);
         var since = period switch { "week" => week, "month" => month, _ => (DateTime?)null };
-        var rows = points.Board(since, chats, by).Take(10).Select((s, i) => new
+        var rows = points.Top(10, since, chats, by).Select((s, i) => new
         {
             Rank = i + 1,
             Name = members.Find(s.UserId) is { } m ? Members.DisplayName(m) : s.UserId.ToString(),

@@ -42,15 +42,105 @@ public sealed class Points
 
     public Points(Database db, Members members, IOptionsMonitor<CommunityOptions> options, TimeProvider time, Trust trust)
     {
+        _db = db;
         _entries = db.Table<string, PointEntry>("points", e => e.Key).Index("UserId", e => e.UserId);
         (_members, _options, _time, _trust) = (members, options, time, trust);
+        // Running totals, kept as entries commit: a board must not read a million ledger rows (it did, for every /me).
+        _entries.Committed += OnCommitted;
+        Rebuild();
+    }
+
+    // Running totals. Brand-wide: per member, over the entries seen everywhere (operators' and trusted groups'). Per
+    // group: per member, all its entries and those not made by an operator. A group's trust is noted when its first
+    // entry is counted; when it changes (an operator tags it, config/groups.json is edited) the totals are rebuilt.
+    private readonly Dictionary<long, Totals> _brand = [];
+    private readonly Dictionary<long, (Dictionary<long, Totals> All, Dictionary<long, Totals> NotByOperator)> _chats = [];
+    private readonly Dictionary<long, bool> _trustOf = [];
+    // The entries in time order, for boards of a week or a month.
+    private readonly List<PointEntry> _byTime = [];
+    private readonly Lock _totalsLock = new();
+    private readonly Database _db;
+    private bool _stale;
+
+    private sealed class Totals
+    {
+        public long Points;
+        public long SalesFen;
+        public int Recruits;
+
+        public void Add(PointEntry e)
+        {
+            Points += e.Points;
+            SalesFen += e.SalesFen;
+            if (e.Kind == PointKind.Recruit) Recruits++;
+        }
+    }
+
+    private void OnCommitted(PointEntry? before, PointEntry? after)
+    {
+        lock (_totalsLock)
+        {
+            // Entries are only ever added; a change (a chat moving to its new id) rebuilds the totals once.
+            if (before is not null || after is null)
+            {
+                _stale = true;
+                return;
+            }
+            Count(after);
+        }
+    }
+
+    /// <summary>Counts an entry in (caller holds the database's gate, then the totals' lock).</summary>
+    private void Count(PointEntry e)
+    {
+        if (!_trustOf.TryGetValue(e.ChatId, out var trusted)) _trustOf[e.ChatId] = trusted = _trust.IsTrusted(e.ChatId);
+        if (trusted || e.ByOperator) Of(_brand, e.UserId).Add(e);
+        if (!_chats.TryGetValue(e.ChatId, out var chat)) _chats[e.ChatId] = chat = ([], []);
+        Of(chat.All, e.UserId).Add(e);
+        if (!e.ByOperator) Of(chat.NotByOperator, e.UserId).Add(e);
+        var at = _byTime.Count;
+        while (at > 0 && _byTime[at - 1].Utc > e.Utc) at--; // nearly always appended at the end
+        _byTime.Insert(at, e);
+    }
+
+    private static Totals Of(Dictionary<long, Totals> totals, long user) =>
+        totals.TryGetValue(user, out var t) ? t : totals[user] = new Totals();
+
+    private void Rebuild()
+    {
+        // Under the database's gate (taken first, as a commit takes it), so no commit slips in between.
+        lock (_db.Gate)
+        lock (_totalsLock)
+        {
+            _brand.Clear();
+            _chats.Clear();
+            _trustOf.Clear();
+            _byTime.Clear();
+            foreach (var e in _entries.AllCommitted().OrderBy(e => e.Utc)) Count(e);
+            _stale = false;
+        }
+    }
+
+    /// <summary>Rebuilds the totals when they are stale or a group's trust changed since they were counted.</summary>
+    private void EnsureFresh()
+    {
+        List<KeyValuePair<long, bool>> noted;
+        bool stale;
+        lock (_totalsLock)
+        {
+            stale = _stale;
+            noted = [.. _trustOf];
+        }
+        if (stale || noted.Any(t => _trust.IsTrusted(t.Key) != t.Value)) Rebuild();
     }
 
     /// <summary>
     /// Whether an entry is seen from a chat: entries of trusted groups and operators' entries are seen everywhere (the
     /// brand's records); an untrusted group's own records only there. <paramref name="fromChat"/> null: brand-wide only.
     /// </summary>
-    public bool Visible(PointEntry e, long? fromChat) => e.ChatId == fromChat || e.ByOperator || _trust.IsTrusted(e.ChatId);
+    public bool Visible(PointEntry e, long? fromChat) => Visible(e.ChatId, e.ByOperator, fromChat);
+
+    private bool Visible(long chatId, bool byOperator, long? fromChat) => chatId == fromChat || byOperator || _trust.IsTrusted(chatId);
 
     /// <summary>Records points (or a sale); false when an entry with this key exists (a repeat). Promotes when a threshold is passed.</summary>
     public bool Add(long chatId, long userId, string kind, long points, string note, long by, string? key = null, long salesFen = 0)
@@ -71,22 +161,134 @@ public sealed class Points
 
     public long TotalSales(long userId, long? fromChat = null) => _entries.Where("UserId", userId).Where(e => Visible(e, fromChat)).Sum(e => e.SalesFen);
 
+    /// <summary>A member's points since a time, as seen from a chat (from the member's own entries, not a board).</summary>
+    public long PointsSince(long userId, DateTime sinceUtc, long? fromChat = null) =>
+        _entries.Where("UserId", userId).Where(e => e.Utc >= sinceUtc && Visible(e, fromChat)).Sum(e => e.Points);
+
     /// <summary>
     /// Standings since a time (null: all time), in some chats (null: every chat whose records are seen from
     /// <paramref name="fromChat"/>), best first by the given measure.
     /// </summary>
     public IReadOnlyList<Standing> Board(DateTime? sinceUtc, IReadOnlySet<long>? chats, string by, long? fromChat = null)
     {
-        var entries = _entries.All().Where(e => (sinceUtc is null || e.Utc >= sinceUtc) && (chats is null ? Visible(e, fromChat) : chats.Contains(e.ChatId)));
-        var rows = entries.GroupBy(e => e.UserId)
-            .Select(g => new Standing(g.Key, g.Sum(e => e.Points), g.Sum(e => e.SalesFen), g.Count(e => e.Kind == PointKind.Recruit)))
-            .Where(s => s.Points != 0 || s.SalesFen != 0 || s.Recruits > 0);
-        return (by switch
+        var all = new List<Standing>();
+        ForEach(sinceUtc, chats, fromChat, all.Add);
+        return [.. all.Order(Ranking(by))];
+    }
+
+    /// <summary>The best <paramref name="count"/> of <see cref="Board"/>, without ordering everyone.</summary>
+    public IReadOnlyList<Standing> Top(int count, DateTime? sinceUtc, IReadOnlySet<long>? chats, string by, long? fromChat = null)
+    {
+        var order = Ranking(by);
+        var best = new PriorityQueue<Standing, Standing>(Comparer<Standing>.Create((a, b) => order.Compare(b, a)));
+        ForEach(sinceUtc, chats, fromChat, s =>
         {
-            "sales" => rows.OrderByDescending(s => s.SalesFen),
-            "recruits" => rows.OrderByDescending(s => s.Recruits),
-            _ => rows.OrderByDescending(s => s.Points),
-        }).ThenBy(s => s.UserId).ToList();
+            if (best.Count < count) best.Enqueue(s, s);
+            else if (order.Compare(s, best.Peek()) < 0) best.EnqueueDequeue(s, s);
+        });
+        return [.. best.UnorderedItems.Select(i => i.Element).Order(order)];
+    }
+
+    /// <summary>A member's place on the all-time points board seen from a chat (0: not on it), and how many are on it.</summary>
+    public (int Rank, int Of) RankOf(long userId, long? fromChat)
+    {
+        var order = Ranking("points");
+        var standings = new List<Standing>();
+        Standing? mine = null;
+        ForEach(null, null, fromChat, s =>
+        {
+            standings.Add(s);
+            if (s.UserId == userId) mine = s;
+        });
+        if (mine is null) return (0, standings.Count);
+        return (1 + standings.Count(s => order.Compare(s, mine) < 0), standings.Count);
+    }
+
+    private static IComparer<Standing> Ranking(string by) => Comparer<Standing>.Create((a, b) =>
+    {
+        var c = by switch
+        {
+            "sales" => b.SalesFen.CompareTo(a.SalesFen),
+            "recruits" => b.Recruits.CompareTo(a.Recruits),
+            _ => b.Points.CompareTo(a.Points),
+        };
+        return c != 0 ? c : a.UserId.CompareTo(b.UserId);
+    });
+
+    /// <summary>
+    /// Every standing of a board, from the running totals: all time costs one step per member, a period one step per
+    /// entry of that period. People with nothing to rank are left out.
+    /// </summary>
+    private void ForEach(DateTime? sinceUtc, IReadOnlySet<long>? chats, long? fromChat, Action<Standing> visit)
+    {
+        EnsureFresh();
+        var trusted = new Dictionary<long, bool>();
+        bool Seen(long chatId, bool byOperator) => chats is not null ? chats.Contains(chatId)
+            : chatId == fromChat || byOperator || (trusted.TryGetValue(chatId, out var t) ? t : trusted[chatId] = _trust.IsTrusted(chatId));
+        // Additions to the brand's totals: an untrusted group's own records here, and what the current event wrote.
+        var extra = new Dictionary<long, Totals>();
+        foreach (var e in _entries.Uncommitted())
+            if ((sinceUtc is null || e.Utc >= sinceUtc) && Seen(e.ChatId, e.ByOperator)) Of(extra, e.UserId).Add(e);
+        List<(long Chat, long User, bool ByOperator, PointEntry Entry)>? period = null;
+        var brand = new List<(long User, long Points, long Sales, int Recruits)>();
+        lock (_totalsLock)
+        {
+            if (sinceUtc is { } since)
+                period = _byTime.Skip(FirstAtOrAfter(since)).Select(e => (e.ChatId, e.UserId, e.ByOperator, e)).ToList();
+            else
+            {
+                IEnumerable<KeyValuePair<long, Totals>> source;
+                if (chats is not null)
+                {
+                    // Several groups: a member's totals in each add up.
+                    source = [];
+                    foreach (var c in chats)
+                        if (_chats.TryGetValue(c, out var chat))
+                            foreach (var (user, t) in chat.All) Merge(extra, user, t);
+                }
+                else
+                {
+                    source = _brand;
+                    if (fromChat is { } here && _trustOf.TryGetValue(here, out var hereTrusted) && !hereTrusted && _chats.TryGetValue(here, out var mine))
+                        foreach (var (user, t) in mine.NotByOperator) Merge(extra, user, t);
+                }
+                foreach (var (user, t) in source)
+                {
+                    if (extra.Remove(user, out var more)) brand.Add((user, t.Points + more.Points, t.SalesFen + more.SalesFen, t.Recruits + more.Recruits));
+                    else brand.Add((user, t.Points, t.SalesFen, t.Recruits));
+                }
+            }
+        }
+        if (period is not null)
+            foreach (var (chat, _, byOperator, e) in period)
+                if (Seen(chat, byOperator)) Of(extra, e.UserId).Add(e);
+        foreach (var (user, points, sales, recruits) in brand) Visit(user, points, sales, recruits);
+        foreach (var (user, t) in extra) Visit(user, t.Points, t.SalesFen, t.Recruits);
+
+        void Visit(long user, long points, long sales, int recruits)
+        {
+            if (points != 0 || sales != 0 || recruits > 0) visit(new Standing(user, points, sales, recruits));
+        }
+    }
+
+    private static void Merge(Dictionary<long, Totals> into, long user, Totals t)
+    {
+        var m = Of(into, user);
+        m.Points += t.Points;
+        m.SalesFen += t.SalesFen;
+        m.Recruits += t.Recruits;
+    }
+
+    private int FirstAtOrAfter(DateTime utc)
+    {
+        int lo = 0, hi = _byTime.Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) / 2;
+            if (_byTime[mid].Utc < utc) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
     }
 
     /// <summary>Monday 00:00 of this week, and the 1st of this month, in the zone, as UTC.</summary>

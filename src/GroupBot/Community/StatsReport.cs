@@ -19,7 +19,7 @@ public sealed record StatsReport(int Days, int Joined, int Left, int ActiveMembe
         var buyers = recent.Where(g => g.Kind == "groupbuy").SelectMany(g => g.Players.Select(p => p.UserId)).Distinct().Count();
         // Conversion: of the members active in the period (who saw the group), how many joined a group buy.
         var conversion = active == 0 ? "—" : $"{100.0 * buyers / active:0.#}%";
-        var top = points.Board(fromUtc, new HashSet<long> { chatId }, "points").Take(5)
+        var top = points.Top(5, fromUtc, new HashSet<long> { chatId }, "points")
             .Select(s => new TopRow(members.Find(s.UserId) is { } m ? Members.DisplayName(m) : s.UserId.ToString(), s.Points, Money.Format(s.SalesFen)))
             .ToList();
         return new StatsReport(days, stats.Sum(d => d.Joined), stats.Sum(d => d.Left), active, stats.Sum(d => d.Messages), recent.Count,

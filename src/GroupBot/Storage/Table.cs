@@ -55,6 +55,16 @@ public sealed class Table<TKey, TRow> : ITable where TKey : notnull where TRow :
 
     public string Name { get; }
 
+    /// <summary>
+    /// Raised for every committed write, under the database's gate, with the row before (null: new) and after (null:
+    /// deleted); a row changed in place arrives as the same object twice. For stores that keep running totals.
+    /// </summary>
+    public event Action<TRow?, TRow?>? Committed;
+
+    /// <summary>The rows the current unit has put and not yet committed (none without a unit).</summary>
+    public List<TRow> Uncommitted() =>
+        Unit.Current is { } unit ? unit.WritesOf(this).Select(w => w.Row).OfType<TRow>().ToList() : [];
+
     public int Count
     {
         get { lock (_db.Gate) return _rows.Count; }
@@ -134,6 +144,12 @@ public sealed class Table<TKey, TRow> : ITable where TKey : notnull where TRow :
         return all;
     }
 
+    /// <summary>Every committed row, whatever the current unit wrote (for stores rebuilding their running totals).</summary>
+    public List<TRow> AllCommitted()
+    {
+        lock (_db.Gate) return [.. _rows.Values];
+    }
+
     /// <summary>Writes the row in the current unit (with none, as a unit of its own: tools and store tests).</summary>
     public void Put(TRow row) => Write(_keyOf(row), row);
 
@@ -174,7 +190,7 @@ public sealed class Table<TKey, TRow> : ITable where TKey : notnull where TRow :
             if (k is int i && i > Interlocked.Read(ref _lastId)) Interlocked.Exchange(ref _lastId, i);
             if (k is long l && l > Interlocked.Read(ref _lastId)) Interlocked.Exchange(ref _lastId, l);
         }
-        _ = old;
+        Committed?.Invoke(old, row as TRow);
         _dirty[key] = doc;
     }
 
@@ -207,11 +223,15 @@ public sealed class Table<TKey, TRow> : ITable where TKey : notnull where TRow :
         var row = doc is null ? null : _db.Mapper.ToObject<TRow>(doc);
         lock (_db.Gate)
         {
-            if (_rows.Remove(k))
+            if (_rows.Remove(k, out var changed))
                 foreach (var ix in _indexes.Values) ix.RemoveKey(k);
-            if (row is null) return;
-            _rows[k] = row;
-            foreach (var ix in _indexes.Values) ix.Add(ix.ValueOf(row), k);
+            if (row is not null)
+            {
+                _rows[k] = row;
+                foreach (var ix in _indexes.Values) ix.Add(ix.ValueOf(row), k);
+            }
+            // The row is the stored one again: whoever keeps totals hears of it as of any change.
+            if (changed is not null || row is not null) Committed?.Invoke(changed, row);
         }
     }
 

@@ -18,6 +18,7 @@ public sealed class PointsTests : IDisposable
     private readonly Options _options = new();
     private readonly Members _members;
     private readonly Points _points;
+    private readonly GroupsFile _groupsFile;
 
     public PointsTests()
     {
@@ -27,6 +28,7 @@ public sealed class PointsTests : IDisposable
         var groups = new Groups(_db, new BotOpts(), _time);
         File.WriteAllText(_dir.File("groups.json"), $$"""{ "groups": [ { "id": {{ChatA}} }, { "id": {{ChatB}} } ] }""");
         groups.File.Load(_dir.File("groups.json"));
+        _groupsFile = groups.File;
         _points = new Points(_db, _members, _options, _time, new Trust(groups, new BotOpts()));
         foreach (var id in new long[] { 1, 2, 3 }) _members.Seen(new ChatUser(id, $"U{id}", $"u{id}"));
     }
@@ -35,6 +37,49 @@ public sealed class PointsTests : IDisposable
     {
         _db.Dispose();
         _dir.Dispose();
+    }
+
+    [Fact]
+    public void The_running_totals_agree_with_the_ledger_for_every_board_and_follow_a_change_of_trust()
+    {
+        var rng = new Random(3);
+        const long Untrusted = -1003;
+        for (var i = 0; i < 600; i++)
+        {
+            _time.Advance(TimeSpan.FromMinutes(37));
+            var chat = (i % 3) switch { 0 => ChatA, 1 => ChatB, _ => Untrusted };
+            _points.Add(chat, 1 + rng.Next(5), i % 4 == 0 ? PointKind.Sale : PointKind.Award, rng.Next(-5, 40), "x", 0, salesFen: i % 4 == 0 ? rng.Next(100, 9999) : 0);
+        }
+        var ledger = _db.Table<string, PointEntry>("points", e => e.Key).All();
+        IReadOnlyList<Standing> Naive(DateTime? since, Func<PointEntry, bool> seen, string by) => ledger
+            .Where(e => (since is null || e.Utc >= since) && seen(e)).GroupBy(e => e.UserId)
+            .Select(g => new Standing(g.Key, g.Sum(e => e.Points), g.Sum(e => e.SalesFen), g.Count(e => e.Kind == PointKind.Recruit)))
+            .Where(s => s.Points != 0 || s.SalesFen != 0 || s.Recruits > 0)
+            .OrderByDescending(s => by == "sales" ? s.SalesFen : s.Points).ThenBy(s => s.UserId).ToList();
+        var week = _time.GetUtcNow().UtcDateTime.AddDays(-7);
+        foreach (var by in new[] { "points", "sales" })
+        {
+            Assert.Equal(Naive(null, e => e.ChatId != Untrusted, by), _points.Board(null, null, by));
+            Assert.Equal(Naive(null, _ => true, by), _points.Board(null, null, by, Untrusted)); // its own records count there
+            Assert.Equal(Naive(week, e => e.ChatId != Untrusted, by), _points.Board(week, null, by));
+            Assert.Equal(Naive(null, e => e.ChatId == ChatB || e.ChatId == Untrusted, by), _points.Board(null, new HashSet<long> { ChatB, Untrusted }, by));
+            Assert.Equal(Naive(null, e => e.ChatId != Untrusted, by).Take(3), _points.Top(3, null, null, by));
+        }
+        var board = _points.Board(null, null, "points");
+        Assert.Equal((1, board.Count), _points.RankOf(board[0].UserId, null));
+
+        // The operator lists the third group: its records now count brand-wide.
+        File.WriteAllText(_dir.File("groups.json"), $$"""{ "groups": [ { "id": {{ChatA}} }, { "id": {{ChatB}} }, { "id": {{Untrusted}} } ] }""");
+        _groupsFile.Load(_dir.File("groups.json"));
+        Assert.Equal(Naive(null, _ => true, "points"), _points.Board(null, null, "points"));
+
+        // What the current event wrote counts before it commits, and not after it fails.
+        using (_db.Begin())
+        {
+            _points.Add(ChatA, 99, PointKind.Award, 1_000_000, "x", 0);
+            Assert.Equal(99, _points.Top(1, null, null, "points")[0].UserId);
+        }
+        Assert.NotEqual(99, _points.Top(1, null, null, "points")[0].UserId);
     }
 
     [Fact]
