@@ -68,16 +68,15 @@ public static class LedgerBench
             var user = 1 + rng.Next(100_000);
             me.Add(Time(() =>
             {
-                var board = points.Board(null, null, "points", Here);
-                _ = board.ToList().FindIndex(s => s.UserId == user);
+                _ = points.RankOf(user, Here);
                 _ = points.TotalPoints(user, Here);
                 _ = points.PointsSince(user, week, Here);
                 _ = points.PointsSince(user, month, Here);
                 _ = points.TotalSales(user, Here);
             }));
-            topWeek.Add(Time(() => points.Board(week, null, "points", Here)));
-            topMonth.Add(Time(() => points.Board(month, null, "points", Here)));
-            topAll.Add(Time(() => points.Board(null, null, "points", Here)));
+            topWeek.Add(Time(() => points.Top(10, week, null, "points")));
+            topMonth.Add(Time(() => points.Top(10, month, null, "points")));
+            topAll.Add(Time(() => points.Top(10, null, null, "points")));
         }
         string Row(string name, List<double> ms)
         {
