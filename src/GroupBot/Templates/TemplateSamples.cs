@@ -83,6 +83,9 @@ public static class TemplateSamples
     public static object For(string name) => name switch
     {
         "welcome" => new { Names = new List<string> { "@a", "@b" }, Group = "测试群", Gift = 5, Games = new[] { new { Id = 1, Kind = "lottery", Product = "" } } },
+        "games_which" => new { Verb = "join", Games = new[] { new { Id = 1, Kind = "lottery", Prize = "栗子一袋", Product = "" } } },
+        "lottery_verify" => new { Id = 1, State = "settled", SeedHash = "ab12", Seed = "cd34", Pot = "¥1.00", Sum = "¥1.00", Slots = 1, HashOk = true,
+            Shares = new[] { new { Order = 1, Amount = "¥1.00", Name = "@a", Got = "¥1.00", Ok = true } }, AllOk = true },
         "me" => new { Name = "@a", Level = "金牌", Points = 150, Week = 10, Month = 50, Sales = "¥299.00", Rank = 1, Ranked = 3, Recruits = 2, InvitedBy = "@b" },
         "top" => new { Period = "week", By = "points", Scope = "city:上海", Rows = new[] { new { Rank = 1, Name = "@a", Points = 10, Sales = "¥1.00", Recruits = 1 } } },
         "mylink" => new { Link = "https://t.me/+x", Private = false, Failed = false },

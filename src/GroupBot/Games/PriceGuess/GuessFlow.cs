@@ -31,8 +31,11 @@ public sealed class GuessFlow(GameStore store, Deadlines deadlines, GameMessages
         if (!byName && !Money.TryParse(args[0], out price)) return ctx.Usage("price_not_amount");
         if (!byName && price == 0) return ctx.Usage("price_zero");
         var product = args.Rest(first + 1);
-        if (product.Length > 100) return ctx.Usage("prize_too_long");
-        var gift = args.Options.GetValueOrDefault("gift") is { Length: > 0 } g ? g : product;
+        if (product.Length > 100) return ctx.Usage(byName ? "teaser_too_long" : "product_too_long");
+        // No gift= : the product itself. A name guess's product is the secret answer (the teaser is no prize), so its
+        // gift stays "" and reads "the product" until settlement reveals the name (GiftText).
+        var gift = args.Options.GetValueOrDefault("gift") is { Length: > 0 } g ? g : byName ? "" : product;
+        if (gift.Length > 100) return ctx.Usage("gift_too_long");
         var discount = GuessRules.DefaultDiscountPercent;
         if (args.Options.TryGetValue("discount", out var discountText) && GuessRules.ParseDiscount(discountText) is not { } d)
             return ctx.Usage("bad_discount", discountText);
@@ -96,7 +99,7 @@ public sealed class GuessFlow(GameStore store, Deadlines deadlines, GameMessages
         if (messageId is { } id) actions.Add(new DeleteMessage(view.ChatId, id));
         actions.Add(new SendText(view.ChatId, view.Render("guess_right", new
         {
-            game.Id, Name = user.DisplayName, First = result == GuessResult.ExactFirst, part.Gift, Discount = part.DiscountPercent,
+            game.Id, Name = user.DisplayName, First = result == GuessResult.ExactFirst, Gift = GiftText(view, game), Discount = part.DiscountPercent,
         })));
         actions.AddRange(messages.Edit(view, game, this));
         return actions;
@@ -141,6 +144,10 @@ public sealed class GuessFlow(GameStore store, Deadlines deadlines, GameMessages
 
     public object Summary(GameView view, Game game) => Model(view, game);
 
+    /// <summary>The gift as players see it: gift=, or for a name guess without one "the mystery product", named once it is over.</summary>
+    private static string GiftText(GameView view, Game game) => game.Guess!.Gift is { Length: > 0 } gift ? gift
+        : game.State == GameState.Settled ? game.Guess.Answer : view.Notice("mystery_gift");
+
     private static object Model(GameView view, Game game)
     {
         var part = game.Guess!;
@@ -153,7 +160,7 @@ public sealed class GuessFlow(GameStore store, Deadlines deadlines, GameMessages
             State = game.State.ToString().ToLowerInvariant(),
             part.ByName,
             part.Product,
-            part.Gift,
+            Gift = GiftText(view, game),
             Discount = part.DiscountPercent,
             part.Tries,
             Deadline = view.LocalTime(game.DeadlineUtc),

@@ -69,7 +69,7 @@ public static class GuessRules
         if (part.GiftWinner is null)
         {
             part.GiftWinner = userId;
-            return (GuessResult.ExactFirst, [LedgerEntry.For(game, player, LedgerKind.Prize, 0, nowUtc, part.Gift)]);
+            return (GuessResult.ExactFirst, [LedgerEntry.For(game, player, LedgerKind.Prize, 0, nowUtc, GiftOf(part))]);
         }
         part.DiscountWinners.Add(userId);
         return (GuessResult.ExactLater, [LedgerEntry.For(game, player, LedgerKind.Prize, 0, nowUtc, $"-{part.DiscountPercent}%")]);
@@ -88,8 +88,11 @@ public static class GuessRules
         if (closest is null) return [];
         part.GiftWinner = closest.UserId;
         part.WonByClosest = true;
-        return [LedgerEntry.For(game, Player(game, closest.UserId, closest.Name, nowUtc), LedgerKind.Prize, 0, nowUtc, part.Gift)];
+        return [LedgerEntry.For(game, Player(game, closest.UserId, closest.Name, nowUtc), LedgerKind.Prize, 0, nowUtc, GiftOf(part))];
     }
+
+    /// <summary>What the gift is: gift=, or (a name guess without one) the product named by the answer.</summary>
+    public static string GiftOf(GuessPart part) => part.Gift is { Length: > 0 } ? part.Gift : part.Answer;
 
     public static void Cancel(Game game, DateTime nowUtc)
     {
@@ -105,6 +108,25 @@ public static class GuessRules
         p = new Player { UserId = userId, Name = name, JoinedUtc = nowUtc };
         game.Players.Add(p);
         return p;
+    }
+
+    private static readonly System.Text.RegularExpressions.Regex Amounts = new(@"\d+(?:\.\d+)?", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// Whether a message gives the secret away: for a price, any number in it equal to the price (59.9, 59.90, ５９．９);
+    /// for a name, the answer or an alias anywhere in it (case, width, spaces and punctuation ignored).
+    /// </summary>
+    public static bool Reveals(Game game, string text)
+    {
+        var part = game.Guess!;
+        if (string.IsNullOrEmpty(text)) return false;
+        if (part.ByName)
+        {
+            var norm = FaqMatcher.Normalize(text);
+            return norm.Length > 0 && part.Aliases.Prepend(part.Answer).Select(FaqMatcher.Normalize).Any(a => a.Length > 0 && norm.Contains(a, StringComparison.Ordinal));
+        }
+        var folded = GroupBot.Commands.TextWidth.Fold(text);
+        return Amounts.Matches(folded).Any(m => Money.TryParse(m.Value, out var fen) && fen == part.PriceFen);
     }
 
     /// <summary>"10%", "10", "9折" (90% of the price) → percent off; null when unreadable or not 1–99.</summary>
