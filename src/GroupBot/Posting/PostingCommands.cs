@@ -5,7 +5,8 @@ using GroupBot.Community;
 namespace GroupBot.Posting;
 
 /// <summary>/post, /preview, /schedules, /pause, /resume and /tag: posting in this chat, for admins.</summary>
-public sealed class PostingCommands(Schedules schedules, Catalog catalog, PostRenderer renderer, PostScheduler scheduler, Groups groups)
+public sealed class PostingCommands(Schedules schedules, Catalog catalog, PostRenderer renderer, PostScheduler scheduler, Groups groups,
+    Microsoft.Extensions.Options.IOptionsMonitor<PostingOptions> quiet)
 {
     public IEnumerable<CommandSpec> Specs =>
     [
@@ -31,11 +32,11 @@ public sealed class PostingCommands(Schedules schedules, Catalog catalog, PostRe
             product = catalog.Find(ctx.Args[1]);
             if (product is null) return ctx.Usage("no_product", ctx.Args[1], command);
         }
-        else product = schedule is not null ? scheduler.PeekProduct(schedule) : catalog.Products.FirstOrDefault();
+        else product = schedule is not null ? scheduler.PeekProduct(schedule, ctx.ChatId) : catalog.Products.FirstOrDefault();
         var group = groups.Ensure(ctx.Message.Chat);
         var text = renderer.Render(template, product, group);
         if (!preview) return [PostRenderer.Action(ctx.ChatId, text, product)];
-        return [new SendText(ctx.ChatId, ctx.Render("post_preview", new { Template = template, Product = product?.Id ?? "" }), ReplyTo: ctx.Message.MessageId),
+        return [new SendText(ctx.ChatId, ctx.Render("post_preview", new { Template = template, Product = product?.Name ?? "" }), ReplyTo: ctx.Message.MessageId),
             PostRenderer.Action(ctx.ChatId, text, product)];
     }
 
@@ -46,10 +47,11 @@ public sealed class PostingCommands(Schedules schedules, Catalog catalog, PostRe
         {
             s.Id,
             s.Template,
-            Next = scheduler.NextFire(s) is { } next ? TimeZoneInfo.ConvertTime(next, ctx.TimeZone).ToString("MM-dd HH:mm") : "—",
-            Product = s.Products is null ? "" : s.Rotates ? "*" : s.Products[0],
+            Next = scheduler.NextFire(s, group) is { } next ? TimeZoneInfo.ConvertTime(next, ctx.TimeZone).ToString("MM-dd HH:mm") : "—",
+            Never = scheduler.NeverPosts(s, group),
+            Product = s.Products is null ? "" : s.Rotates ? "*" : catalog.Find(s.Products[0])?.Name ?? s.Products[0],
         }).ToList();
-        return ctx.Reply("schedules_list", new { Schedules = mine, Paused = group.PostsPaused });
+        return ctx.Reply("schedules_list", new { Schedules = mine, Paused = group.PostsPaused, Quiet = quiet.CurrentValue.QuietHours, Zone = ctx.TimeZone.Id });
     }
 
     private IReadOnlyList<ChatAction> Pause(CommandContext ctx, bool pause)
