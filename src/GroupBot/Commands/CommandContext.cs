@@ -28,7 +28,8 @@ public sealed class CommandContext(
     public IReadOnlyList<ChatAction> Usage(string reason, string? value = null, string? command = null) =>
         Reply("usage", new { Command = command ?? Line.Name, Reason = reason, Value = value ?? "" });
 
-    public IReadOnlyList<ChatAction> NotAllowed() => Reply("not_admin", new { Command = Line.Name });
+    /// <param name="command">the sub-command refused ("faq add"), when the command itself is open to everyone</param>
+    public IReadOnlyList<ChatAction> NotAllowed(string? command = null) => Reply("not_admin", new { Command = command ?? Line.Name });
 }
 
 public delegate Task<IReadOnlyList<ChatAction>> CommandHandler(CommandContext context, CancellationToken ct);

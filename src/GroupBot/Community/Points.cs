@@ -57,6 +57,9 @@ public sealed class Points
         return true;
     }
 
+    /// <summary>A member's ledger lines, oldest first (corrections are lines of their own; nothing is deleted).</summary>
+    public IReadOnlyList<PointEntry> EntriesOf(long userId) => _entries.Where("UserId", userId).OrderBy(e => e.Utc).ToList();
+
     public long TotalPoints(long userId) => _entries.Where("UserId", userId).Sum(e => e.Points);
 
     public long TotalSales(long userId) => _entries.Where("UserId", userId).Sum(e => e.SalesFen);
@@ -67,7 +70,8 @@ public sealed class Points
         var entries = _entries.All().Where(e => (sinceUtc is null || e.Utc >= sinceUtc) && (chats is null || chats.Contains(e.ChatId)));
         var rows = entries.GroupBy(e => e.UserId)
             .Select(g => new Standing(g.Key, g.Sum(e => e.Points), g.Sum(e => e.SalesFen), g.Count(e => e.Kind == PointKind.Recruit)))
-            .Where(s => s.Points != 0 || s.SalesFen != 0 || s.Recruits > 0);
+            // Only people with something to rank by this measure: no "🥇 @bob ¥0.00" on a sales board.
+            .Where(s => by switch { "sales" => s.SalesFen > 0, "recruits" => s.Recruits > 0, _ => s.Points > 0 });
         return (by switch
         {
             "sales" => rows.OrderByDescending(s => s.SalesFen),
@@ -83,6 +87,23 @@ public sealed class Points
         var monday = local.AddDays(-(((int)local.DayOfWeek + 6) % 7));
         var first = new DateTime(local.Year, local.Month, 1);
         return (TimeZoneInfo.ConvertTimeToUtc(monday, zone), TimeZoneInfo.ConvertTimeToUtc(first, zone));
+    }
+
+    /// <summary>
+    /// After a correction (a negative sale or award): the level follows what the totals now earn, up or down, unless an
+    /// admin set it with /level (an admin's level is never lowered automatically).
+    /// </summary>
+    public void Relevel(long userId)
+    {
+        var member = _members.Find(userId);
+        if (member is null || member.LevelSetByAdmin) { Promote(userId); return; }
+        var levels = _options.CurrentValue.EffectiveLevels;
+        var points = TotalPoints(userId);
+        var sales = TotalSales(userId) / 100m;
+        var earned = levels.LastOrDefault(l => (l.MinPoints is { } p && points >= p) || (l.MinSales is { } s && sales >= s)) ?? levels[0];
+        if (member.Level == earned.Name || (member.Level is null && earned == levels[0])) return;
+        member.Level = earned.Name;
+        _members.Save(member);
     }
 
     /// <summary>The level earned by points or sales; an admin's /level is a floor automatic promotion never lowers.</summary>

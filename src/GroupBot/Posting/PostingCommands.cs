@@ -75,6 +75,10 @@ public sealed class PostingCommands(Schedules schedules, Catalog catalog, PostRe
             if (key.Length > 32 || value.Length > 64 || !key.All(c => char.IsLetterOrDigit(c) || c is '_' or '-')) return ctx.Usage("tag_form", word);
             changes.Add((key, value));
         }
+        // Keys config/groups.json sets for this group are the operator's: /tag does not change them, and says so.
+        var fileKeys = groups.FileTagKeys(group);
+        var fromFile = changes.Where(c => fileKeys.Contains(c.Key)).Select(c => c.Key).Distinct().ToList();
+        changes = changes.Where(c => !fileKeys.Contains(c.Key)).ToList();
         if (group.Tags.Count + changes.Count(c => c.Value.Length > 0 && !group.Tags.ContainsKey(c.Key)) > 20) return ctx.Usage("too_many_tags");
         foreach (var (key, value) in changes)
         {
@@ -82,7 +86,10 @@ public sealed class PostingCommands(Schedules schedules, Catalog catalog, PostRe
             else group.Tags[key] = value;
         }
         if (changes.Count > 0) groups.Save(group);
-        return ctx.Reply("tags", new { Tags = groups.TagsOf(group).OrderBy(t => t.Key).Select(t => new { t.Key, t.Value }).ToList(), Changed = changes.Count > 0 });
+        return ctx.Reply("tags", new
+        {
+            Tags = groups.TagsOf(group).OrderBy(t => t.Key).Select(t => new { t.Key, t.Value }).ToList(), Changed = changes.Count > 0, FromFile = fromFile,
+        });
     }
 
     private static Task<IReadOnlyList<ChatAction>> Done(IReadOnlyList<ChatAction> actions) => Task.FromResult(actions);

@@ -49,6 +49,7 @@ public static class TemplateSamples
         Product = "新品栗子",
         Gift = "一袋",
         Discount = 10,
+        Zhe = "9折",
         Tries = 3,
         Hints = new List<string> { "比 50 贵" },
         GuessCount = 4,
@@ -78,6 +79,7 @@ public static class TemplateSamples
         Changed = true,
         Template = "daily_product",
         Tags = new[] { new { Key = "tier", Value = "gold" } },
+        FromFile = new List<string> { "tier" },
         Games = new[] { new { Id = 7, Mode = "worst", Prize = "栗子一袋", State = "open", Joined = 1, Slots = 3, Grabbed = 0, Deadline = "20:00" } },
     };
 
@@ -92,7 +94,7 @@ public static class TemplateSamples
         "top" => new { Period = "week", By = "points", Scope = "city:上海", Rows = new[] { new { Rank = 1, Name = "@a", Points = 10, Sales = "¥1.00", Recruits = 1 } } },
         "mylink" => new { Link = "https://t.me/+x", Private = false, Failed = false },
         "awarded" => new { Name = "@a", Points = 10, Reason = "好文案", Total = 20, Level = "中级" },
-        "sale_recorded" => new { Name = "@a", Amount = "¥1.00", Note = "x", Total = "¥2.00" },
+        "sale_recorded" => new { Name = "@a", Amount = "¥1.00", Note = "x", Total = "¥2.00", Correction = true, Level = "中级" },
         "level_set" => new { Name = "@a", Level = "金牌" },
         "welcome_set" => new { On = true },
         "stats" => new { Days = 7, Joined = 3, Left = 1, ActiveMembers = 5, Messages = 40, Games = 2, Players = 6, GroupBuyPlayers = 3, Conversion = "60%",

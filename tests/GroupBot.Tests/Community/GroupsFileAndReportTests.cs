@@ -46,7 +46,7 @@ public sealed class GroupsFileAndReportTests : IAsyncLifetime
     public async Task File_settings_give_a_group_its_language_time_zone_and_tags()
     {
         var reply = (await _bot.SayIn(Listed, new ChatUser(5, "M", "m"), "/faq add x y")).OfType<SendText>().Single().Text;
-        Assert.Equal("🙏 Sorry, only group admins can use /faq.", reply);
+        Assert.Equal("🙏 Sorry, only group admins can use /faq add. (Anyone can ask: /faq <words>)", reply);
         Assert.Contains("city=overseas", (await _bot.SayIn(Listed, BotHarness.Owner, "/tag")).OfType<SendText>().Single().Text);
         Assert.Contains("city=上海", (await _bot.Say(BotHarness.Owner, "/tag")).OfType<SendText>().Single().Text);
     }

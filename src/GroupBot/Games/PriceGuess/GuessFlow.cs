@@ -42,7 +42,7 @@ public sealed class GuessFlow(GameStore store, Deadlines deadlines, GameMessages
         else if (discountText is not null) discount = GuessRules.ParseDiscount(discountText)!.Value;
         var tries = GuessRules.DefaultTries;
         if (args.Options.TryGetValue("tries", out var triesText) &&
-            (!int.TryParse(TextWidth.Fold(triesText), out tries) || tries < 1 || tries > GuessRules.MaxTries))
+            (!int.TryParse(TextWidth.Fold(triesText).TrimEnd('次'), out tries) || tries < 1 || tries > GuessRules.MaxTries))
             return ctx.Usage("bad_tries", triesText);
         var now = time.GetUtcNow();
         if (GameView.Deadline(ctx, now, GuessRules.DefaultDuration) is not { } deadline) return ctx.Usage("bad_deadline", args.Options["deadline"]);
@@ -100,6 +100,7 @@ public sealed class GuessFlow(GameStore store, Deadlines deadlines, GameMessages
         actions.Add(new SendText(view.ChatId, view.Render("guess_right", new
         {
             game.Id, Name = user.DisplayName, First = result == GuessResult.ExactFirst, Gift = GiftText(view, game), Discount = part.DiscountPercent,
+            Zhe = GuessRules.Zhe(part.DiscountPercent),
         })));
         actions.AddRange(messages.Edit(view, game, this));
         return actions;
@@ -162,6 +163,7 @@ public sealed class GuessFlow(GameStore store, Deadlines deadlines, GameMessages
             part.Product,
             Gift = GiftText(view, game),
             Discount = part.DiscountPercent,
+            Zhe = GuessRules.Zhe(part.DiscountPercent),
             part.Tries,
             Deadline = view.LocalTime(game.DeadlineUtc),
             part.Hints,

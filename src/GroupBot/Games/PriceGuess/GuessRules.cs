@@ -129,6 +129,10 @@ public static class GuessRules
         return Amounts.Matches(folded).Any(m => Money.TryParse(m.Value, out var fen) && fen == part.PriceFen);
     }
 
+    /// <summary>Percent off as Chinese write it: 10 → "9折", 15 → "8.5折", 12 → "8.8折".</summary>
+    public static string Zhe(int percentOff) =>
+        ((100 - percentOff) / 10m).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + "折";
+
     /// <summary>"10%", "10", "9折" (90% of the price) → percent off; null when unreadable or not 1–99.</summary>
     public static int? ParseDiscount(string text)
     {
