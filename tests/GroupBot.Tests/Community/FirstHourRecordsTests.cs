@@ -128,4 +128,32 @@ public sealed class FirstHourRecordsTests : IAsyncLifetime
         Assert.Contains("享 8.5折", await Say(Bob, "/g 59.9"));
         Assert.Contains("享 8.5折：@bob", await Say(Owner, "/end"));
     }
+
+    [Fact]
+    public async Task The_shipped_faq_posts_and_levels_tell_one_story()
+    {
+        var options = _bot.Get<Microsoft.Extensions.Options.IOptionsMonitor<CommunityOptions>>().CurrentValue;
+        var levels = await Say(Amy, "/faq 等级");
+        foreach (var level in options.EffectiveLevels.Where(l => l.MinPoints > 0))
+            Assert.Contains($"{level.Name}：累计积分满{level.MinPoints}", levels);
+        Assert.Contains("累计销售额满1万元", levels);
+        Assert.Equal(10000m, options.EffectiveLevels.Single(l => l.Name == "金牌").MinSales);
+        Assert.Contains("当场自动升级", levels);
+        Assert.DoesNotContain("每月1日", levels);
+        // What the bot does: promoted at once when the threshold is reached.
+        Assert.Contains("· 中级", await Say(Owner, "/award @amy 100"));
+
+        var faq = await Say(Amy, "/faq 发货");
+        var post = await Say(Owner, "/post logistics");
+        foreach (var text in new[] { faq, post })
+        {
+            Assert.Contains("48", text);
+            Assert.Contains("中通或韵达", text);
+            Assert.DoesNotContain("中通/顺丰", text);
+        }
+        Assert.DoesNotContain("4 点前", post);
+        Assert.Contains($"{options.RecruitPoints}积分邀请奖励", await Say(Amy, "/faq 邀请"));
+        Assert.Contains($"每局{options.GameWinPoints}积分", await Say(Amy, "/faq 积分"));
+        Assert.DoesNotContain("供货折扣", await Say(Owner, "/post incentive"));
+    }
 }
