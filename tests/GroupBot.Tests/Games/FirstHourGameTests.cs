@@ -41,6 +41,11 @@ public sealed class FirstHourGameTests : IAsyncLifetime
         Assert.True(Deletes(await _bot.Say(Users[2], "/g 59.9吧")));
         Assert.False(Deletes(await _bot.Say(Users[3], "59块太贵了")));
         Assert.False(Deletes(await _bot.Say(Users[3], "/join 1")));
+        // An admin's hint with the answer is refused (the bot would post it) and deleted.
+        var hint = await _bot.Say(Owner, "/hint 就是 59.9 哦");
+        Assert.True(Deletes(hint));
+        Assert.Contains("提示里有答案", hint.All());
+        Assert.DoesNotContain(hint.OfType<SendText>(), s => s.Text.Contains("59.9"));
         await _bot.Say(Owner, "/end");
         // Once it is over, the answer is public.
         Assert.False(Deletes(await _bot.Say(Users[1], "原来是 59.9")));

@@ -67,6 +67,8 @@ public sealed class GuessFlow(GameStore store, Deadlines deadlines, GameMessages
         if (hint.Length > 500) return ctx.Usage("hint_too_long");
         if (store.Live(ctx.ChatId).LastOrDefault(x => x.Kind == Kind) is not { } game)
             return [new SendText(ctx.ChatId, view.Notice("no_guess_game"), ReplyTo: ctx.Message.MessageId)];
+        // The bot would post the answer itself; the admin's command is deleted as any message with the answer is.
+        if (GuessRules.Reveals(game, hint)) return ctx.Usage("hint_reveals");
         game.Guess!.Hints.Add(hint);
         store.Save(game, []);
         return [new SendText(ctx.ChatId, view.Render("guess_hint", new { game.Id, Hint = hint, Number = game.Guess.Hints.Count })),
