@@ -111,6 +111,22 @@ public sealed class GroupsFileAndReportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_report_counts_everyone_who_guessed_or_left_as_a_player()
+    {
+        await _bot.Say(BotHarness.Owner, "/guess 59.9 栗子");
+        await _bot.Say(new ChatUser(81, "A", "a"), "/g 10");
+        await _bot.Say(new ChatUser(82, "B", "b"), "/g 20");
+        await _bot.Say(BotHarness.Owner, "/end");
+        await _bot.Say(BotHarness.Owner, "/groupbuy 69 3:65 栗子");
+        await _bot.Say(new ChatUser(83, "C", "c"), "/join");
+        await _bot.Say(new ChatUser(83, "C", "c"), "/leave");
+        var (csv, summary, _) = ReportCli.Write(_bot.Get<Database>(), TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"), _bot.Time.GetUtcNow(), 7,
+            _dir.File("reports2"), Path.Combine(_root.Path, "config", "groups.json"));
+        Assert.Contains(File.ReadAllLines(csv), l => l.StartsWith("测试群,-1009,city=上海,2026-11-22,", StringComparison.Ordinal) && l.EndsWith(",2,3"));
+        Assert.StartsWith("测试群,-1009,city=上海,0,0,4,7,2,3,", File.ReadAllLines(summary)[1]);
+    }
+
+    [Fact]
     public void The_report_command_refuses_bad_arguments_and_a_missing_database_with_one_line()
     {
         using var root = Repo.Temp().WithBotFiles();

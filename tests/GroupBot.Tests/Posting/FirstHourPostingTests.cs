@@ -90,4 +90,17 @@ public sealed class FirstHourPostingTests : IAsyncLifetime
         Assert.Contains("原味纸皮核桃", sent[1]);
         Assert.Contains("和田骏枣", sent[2]);
     }
+
+    [Fact]
+    public async Task Admin_replies_name_templates_and_products_not_their_ids()
+    {
+        var preview = (await _bot.SayIn(Shanghai, BotHarness.Owner, "/preview daily_product chestnut")).OfType<SendText>().First().Text;
+        Assert.Contains("每日商品推荐", preview);
+        Assert.Contains("有机甘栗仁 100g", preview);
+        Assert.DoesNotContain("chestnut", preview);
+        Assert.DoesNotContain("daily_product", preview);
+        var list = (await _bot.SayIn(Shanghai, BotHarness.Owner, "/schedules")).All();
+        Assert.DoesNotContain("daily_product", list);
+        Assert.DoesNotContain("brand_story", list);
+    }
 }
