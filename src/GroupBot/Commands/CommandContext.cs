@@ -31,7 +31,8 @@ public sealed class CommandContext(
     public IReadOnlyList<ChatAction> Usage(string reason, string? value = null, string? command = null) =>
         Reply("usage", new { Command = command ?? Line.Name, Reason = reason, Value = TelegramText.Quote(value) });
 
-    public IReadOnlyList<ChatAction> NotAllowed() => Reply("not_admin", new { Command = Line.Name });
+    /// <param name="command">the sub-command refused ("faq add"), when the command itself is open to everyone</param>
+    public IReadOnlyList<ChatAction> NotAllowed(string? command = null) => Reply("not_admin", new { Command = command ?? Line.Name });
 
     /// <summary>A polite refusal of something this caller may not do here (see the README's trust rules), by code.</summary>
     public IReadOnlyList<ChatAction> Refused(string code) => Reply("refused", new { Command = Line.Name, Code = code });

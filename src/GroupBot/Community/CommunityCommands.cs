@@ -46,10 +46,11 @@ public sealed class CommunityCommands(Members members, Points points, Trust trus
 
     private IReadOnlyList<ChatAction> Top(CommandContext ctx)
     {
-        var period = ctx.Args.Count > 0 ? ctx.Args[0].ToLowerInvariant() : "week";
-        if (period is not ("week" or "month" or "all")) return ctx.Usage("bad_period", ctx.Args[0]);
-        var by = ctx.Args.Options.GetValueOrDefault("by") ?? options.CurrentValue.RankBy;
-        if (by is not ("points" or "sales" or "recruits")) return ctx.Usage("bad_rank_by", by);
+        var period = ctx.Args.Count > 0 ? Words.Period(ctx.Args[0]) : "week";
+        if (period is null) return ctx.Usage("bad_period", ctx.Args[0]);
+        var byText = ctx.Args.Options.GetValueOrDefault("by");
+        var by = byText is null ? options.CurrentValue.RankBy : Words.RankBy(byText);
+        if (by is null) return ctx.Usage("bad_rank_by", byText);
         IReadOnlySet<long> chats = new HashSet<long> { ctx.ChatId };
         var scope = "";
         if (ctx.Args.Options.TryGetValue("tag", out var tag))
@@ -108,6 +109,7 @@ public sealed class CommunityCommands(Members members, Points points, Trust trus
         var reason = ctx.Args.Rest(2);
         // Keyed by the command's message: an update handled again after a crash does not award twice.
         points.Add(ctx.ChatId, who.UserId, PointKind.Award, amount, reason, ctx.From.Id, key: $"award:{ctx.ChatId}:{ctx.Message.MessageId}");
+        if (amount < 0) points.Relevel(who.UserId);
         return ctx.Reply("awarded", new
         {
             Name = Members.DisplayName(who), Points = amount, Reason = TelegramText.Quote(reason, 200), Total = points.TotalPoints(who.UserId, ctx.ChatId),
@@ -119,12 +121,24 @@ public sealed class CommunityCommands(Members members, Points points, Trust trus
     {
         if (ctx.Args.Count < 2) return ctx.Usage(ctx.Args.Count == 0 ? "missing_user" : "missing_amount");
         if (members.Resolve(ctx.Args[0], ctx.Message) is not { } who) return ctx.Usage("unknown_user", ctx.Args[0]);
-        if (!Money.TryParse(ctx.Args[1], out var fen) || fen == 0) return ctx.Usage("not_amount", ctx.Args[1]);
+        // A negative amount corrects a wrong sale: a ledger line of its own (history is never deleted), with a reason.
+        var amountText = TextWidth.Fold(ctx.Args[1]).Trim();
+        var correction = amountText.StartsWith('-') || amountText.StartsWith('−');
+        if (!Money.TryParse(correction ? amountText[1..] : amountText, out var fen) || fen == 0) return ctx.Usage("sale_amount", ctx.Args[1]);
         var note = ctx.Args.Rest(2);
+        if (correction)
+        {
+            if (note.Length == 0) return ctx.Usage("correction_note");
+            var recorded = points.TotalSales(who.UserId);
+            if (fen > recorded) return ctx.Usage("correction_too_big", Money.Format(recorded));
+            fen = -fen;
+        }
         points.Add(ctx.ChatId, who.UserId, PointKind.Sale, 0, note, ctx.From.Id, key: $"sale:{ctx.ChatId}:{ctx.Message.MessageId}", salesFen: fen);
+        if (correction) points.Relevel(who.UserId);
         return ctx.Reply("sale_recorded", new
         {
             Name = Members.DisplayName(who), Amount = Money.Format(fen), Note = TelegramText.Quote(note, 200), Total = Money.Format(points.TotalSales(who.UserId, ctx.ChatId)),
+            Correction = correction, Level = members.Find(who.UserId)?.Level ?? "",
             Local = !trust.CountsBrandWide(ctx.ChatId, ctx.From.Id),
         });
     }
@@ -147,8 +161,8 @@ public sealed class CommunityCommands(Members members, Points points, Trust trus
     private IReadOnlyList<ChatAction> Welcome(CommandContext ctx)
     {
         var group = groups.Ensure(ctx.Message.Chat);
-        if (ctx.Args.Count != 1 || ctx.Args[0].ToLowerInvariant() is not ("on" or "off")) return ctx.Usage("on_off");
-        group.WelcomeOff = ctx.Args[0].Equals("off", StringComparison.OrdinalIgnoreCase);
+        if (ctx.Args.Count != 1 || Words.OnOff(ctx.Args[0]) is not { } on) return ctx.Usage("on_off");
+        group.WelcomeOff = !on;
         groups.Save(group);
         return ctx.Reply("welcome_set", new { On = !group.WelcomeOff });
     }

@@ -106,6 +106,10 @@ public sealed class Groups
         return merged;
     }
 
+    /// <summary>The tag keys config/groups.json sets for this group: /tag cannot change them.</summary>
+    public IReadOnlySet<string> FileTagKeys(Group group) =>
+        SettingsOf(group) is { } settings ? settings.Tags.Keys.ToHashSet(StringComparer.OrdinalIgnoreCase) : new HashSet<string>();
+
     public TimeZoneInfo TimeZoneOf(Group group) =>
         (SettingsOf(group)?.TimeZone ?? group.TimeZone) is { } id && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone
         : TimeZoneInfo.FindSystemTimeZoneById(_options.CurrentValue.TimeZone);

@@ -17,6 +17,8 @@ public sealed class GroupsFile
 
     public GroupSettings? Find(long chatId) => _current.Groups.GetValueOrDefault(chatId);
 
+    public IReadOnlyCollection<GroupSettings> All => _current.Groups.Values;
+
     public bool Allows(long chatId) => !_current.AllowList || _current.Groups.ContainsKey(chatId);
 
     public void Load(string path) => _current = Read(path);

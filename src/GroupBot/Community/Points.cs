@@ -156,6 +156,9 @@ public sealed class Points
         return true;
     }
 
+    /// <summary>A member's ledger lines, oldest first (corrections are lines of their own; nothing is deleted).</summary>
+    public IReadOnlyList<PointEntry> EntriesOf(long userId) => _entries.Where("UserId", userId).OrderBy(e => e.Utc).ToList();
+
     /// <summary>A member's points as seen from a chat (null: brand-wide, as promotion counts them).</summary>
     public long TotalPoints(long userId, long? fromChat = null) => _entries.Where("UserId", userId).Where(e => Visible(e, fromChat)).Sum(e => e.Points);
 
@@ -172,7 +175,7 @@ public sealed class Points
     public IReadOnlyList<Standing> Board(DateTime? sinceUtc, IReadOnlySet<long>? chats, string by, long? fromChat = null)
     {
         var all = new List<Standing>();
-        ForEach(sinceUtc, chats, fromChat, all.Add);
+        ForEach(sinceUtc, chats, fromChat, s => { if (Ranks(s, by)) all.Add(s); });
         return [.. all.Order(Ranking(by))];
     }
 
@@ -183,6 +186,7 @@ public sealed class Points
         var best = new PriorityQueue<Standing, Standing>(Comparer<Standing>.Create((a, b) => order.Compare(b, a)));
         ForEach(sinceUtc, chats, fromChat, s =>
         {
+            if (!Ranks(s, by)) return;
             if (best.Count < count) best.Enqueue(s, s);
             else if (order.Compare(s, best.Peek()) < 0) best.EnqueueDequeue(s, s);
         });
@@ -197,12 +201,16 @@ public sealed class Points
         Standing? mine = null;
         ForEach(null, null, fromChat, s =>
         {
+            if (!Ranks(s, "points")) return;
             standings.Add(s);
             if (s.UserId == userId) mine = s;
         });
         if (mine is null) return (0, standings.Count);
         return (1 + standings.Count(s => order.Compare(s, mine) < 0), standings.Count);
     }
+
+    /// <summary>Only people with something to rank by this measure are on its board: no "🥇 @bob ¥0.00" on a sales board.</summary>
+    private static bool Ranks(Standing s, string by) => by switch { "sales" => s.SalesFen > 0, "recruits" => s.Recruits > 0, _ => s.Points > 0 };
 
     private static IComparer<Standing> Ranking(string by) => Comparer<Standing>.Create((a, b) =>
     {
@@ -298,6 +306,23 @@ public sealed class Points
         var monday = local.AddDays(-(((int)local.DayOfWeek + 6) % 7));
         var first = new DateTime(local.Year, local.Month, 1);
         return (TimeZoneInfo.ConvertTimeToUtc(monday, zone), TimeZoneInfo.ConvertTimeToUtc(first, zone));
+    }
+
+    /// <summary>
+    /// After a correction (a negative sale or award): the level follows what the totals now earn, up or down, unless an
+    /// admin set it with /level (an admin's level is never lowered automatically).
+    /// </summary>
+    public void Relevel(long userId)
+    {
+        var member = _members.Find(userId);
+        if (member is null || member.LevelSetByAdmin) { Promote(userId); return; }
+        var levels = _options.CurrentValue.EffectiveLevels;
+        var points = TotalPoints(userId);
+        var sales = TotalSales(userId) / 100m;
+        var earned = levels.LastOrDefault(l => (l.MinPoints is { } p && points >= p) || (l.MinSales is { } s && sales >= s)) ?? levels[0];
+        if (member.Level == earned.Name || (member.Level is null && earned == levels[0])) return;
+        member.Level = earned.Name;
+        _members.Save(member);
     }
 
     /// <summary>

@@ -86,7 +86,7 @@ public static class ReportCli
                     .Append(day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append(',')
                     .Append(d?.Joined ?? 0).Append(',').Append(d?.Left ?? 0).Append(',').Append(d?.Active.Count ?? 0).Append(',')
                     .Append(d?.Messages ?? 0).Append(',').Append(opened.Count).Append(',')
-                    .Append(opened.SelectMany(g => g.Players).Select(p => p.UserId).Distinct().Count()).Append('\n');
+                    .Append(opened.SelectMany(g => g.Participants()).Distinct().Count()).Append('\n');
             }
         }
         // UTF-8 with a BOM so spreadsheet programs read the Chinese group names right.

@@ -23,6 +23,6 @@ public sealed record StatsReport(int Days, int Joined, int Left, int ActiveMembe
             .Select(s => new TopRow(members.Find(s.UserId) is { } m ? Members.DisplayName(m) : s.UserId.ToString(), s.Points, Money.Format(s.SalesFen)))
             .ToList();
         return new StatsReport(days, stats.Sum(d => d.Joined), stats.Sum(d => d.Left), active, stats.Sum(d => d.Messages), recent.Count,
-            recent.SelectMany(g => g.Players.Select(p => p.UserId)).Distinct().Count(), buyers, conversion, top);
+            recent.SelectMany(g => g.Participants()).Distinct().Count(), buyers, conversion, top);
     }
 }

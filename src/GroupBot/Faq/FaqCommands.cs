@@ -21,9 +21,9 @@ public sealed class FaqCommands(FaqStore store)
 
         return Done(args[0].ToLowerInvariant() switch
         {
-            "add" => Admin(ctx, Add),
-            "del" or "delete" or "rm" => Admin(ctx, Delete),
-            "alias" => Admin(ctx, Alias),
+            "add" => Admin(ctx, Add, "faq add"),
+            "del" or "delete" or "rm" => Admin(ctx, Delete, "faq del"),
+            "alias" => Admin(ctx, Alias, "faq alias"),
             _ => Ask(ctx, args.Rest(0)),
         });
     }
@@ -84,8 +84,9 @@ public sealed class FaqCommands(FaqStore store)
         : FaqMatcher.Normalize(key).Length == 0 ? "key_empty"
         : null;
 
-    private static IReadOnlyList<ChatAction> Admin(CommandContext ctx, Func<CommandContext, IReadOnlyList<ChatAction>> edit) =>
-        ctx.IsAdmin ? edit(ctx) : ctx.NotAllowed();
+    /// <summary>An edit, for admins; a member is told which sub-command is theirs not to use (/faq itself is everyone's).</summary>
+    private static IReadOnlyList<ChatAction> Admin(CommandContext ctx, Func<CommandContext, IReadOnlyList<ChatAction>> edit, string command) =>
+        ctx.IsAdmin ? edit(ctx) : ctx.NotAllowed(command);
 
     private static Task<IReadOnlyList<ChatAction>> Done(IReadOnlyList<ChatAction> actions) => Task.FromResult(actions);
 }

@@ -44,6 +44,12 @@ public sealed class Game
     public bool IsLive => State is GameState.Open or GameState.Full;
 
     public Player? PlayerOf(long userId) => Players.Find(p => p.UserId == userId);
+
+    /// <summary>Everyone who took part: joined (even if they left since), grabbed or guessed, each once.</summary>
+    public IEnumerable<long> Participants() => Players.Select(p => p.UserId)
+        .Concat(Departed.Select(p => p.UserId))
+        .Concat(Guess?.Guesses.Select(g => g.UserId) ?? [])
+        .Distinct();
 }
 
 public enum LotteryMode { Worst, Best }

@@ -31,6 +31,7 @@ public sealed class GameCommands(GameStore store, IEnumerable<IGameFlow> flows, 
         new("grab", Role.Member, (ctx, _) => Done(Play(ctx, "grab"))),
         new("g", Role.Member, (ctx, _) => Done(Play(ctx, "guess"))),
         new("games", Role.Member, (ctx, _) => Done(List(ctx))),
+        new("verify", Role.Member, (ctx, _) => Done(Verify(ctx))),
         new("end", Role.Admin, (ctx, _) => Done(Admin(ctx, "end"))),
         new("cancel", Role.Admin, (ctx, _) => Done(Admin(ctx, "cancel"))),
     ];
@@ -55,6 +56,21 @@ public sealed class GameCommands(GameStore store, IEnumerable<IGameFlow> flows, 
         Reply reply = text => [new SendText(message.ChatId, text, ReplyTo: message.MessageId)];
         if (!game.IsLive) return reply(view.Notice("guess_closed"));
         return guess.Guess(view, game, message.From, message.Text, reply, message.MessageId);
+    }
+
+    /// <summary>Commands whose arguments are game ids, not guesses: "/join 1" is no leak of a ¥1 price.</summary>
+    private static readonly HashSet<string> IdCommands = ["join", "leave", "grab", "end", "cancel", "verify", "games", "stats"];
+
+    /// <summary>
+    /// Any message in the chat that gives away an open guess's answer is deleted, whoever sent it and whatever its
+    /// tries (a guess after the last try, a winner's repeat, plain chat): <paramref name="actions"/> plus that deletion.
+    /// </summary>
+    public IReadOnlyList<ChatAction> WithoutLeaks(MessageReceived message, IReadOnlyList<ChatAction> actions)
+    {
+        if (message.Chat.Kind == ChatKind.Private || actions.Any(a => a is DeleteMessage d && d.MessageId == message.MessageId)) return actions;
+        if (CommandLine.Parse(message.Text) is { } line && IdCommands.Contains(line.Name)) return actions;
+        if (!store.Live(message.ChatId).Any(g => g.Kind == "guess" && GuessRules.Reveals(g, message.Text))) return actions;
+        return [new DeleteMessage(message.ChatId, message.MessageId), .. actions];
     }
 
     public IReadOnlyList<ChatAction> Deadline(DeadlineDue due)
@@ -93,13 +109,62 @@ public sealed class GameCommands(GameStore store, IEnumerable<IGameFlow> flows, 
         }
         else
         {
-            // Without an id: prefer a game in the phase the verb belongs to (a lottery still filling for /join…).
-            game = candidates.LastOrDefault(g => verb != "grab" ? g.State == GameState.Open : g.State == GameState.Full) ?? candidates.LastOrDefault();
+            // Without an id: the games in the phase the verb belongs to (a lottery still filling for /join…; /leave: the
+            // group buys the caller is in). One is meant; with more, the bot does not guess: it lists them with ids and buttons.
+            var meant = candidates.Where(g => verb switch
+            {
+                "grab" => g.State == GameState.Full,
+                "leave" => g.State == GameState.Open && g.PlayerOf(ctx.From.Id) is not null,
+                _ => g.State == GameState.Open,
+            }).ToList();
+            if (meant.Count > 1) return Which(ctx, view, verb, meant);
+            game = meant.SingleOrDefault() ?? candidates.LastOrDefault();
         }
         if (game is null) return reply(view.Notice(verb == "guess" ? "no_guess_game" : "no_live_game"));
         // A right /g gives the answer away, so the guess flow gets the message to delete it.
         if (verb == "guess") return guess.Guess(view, game, ctx.From, text, reply, ctx.Message.MessageId);
         return _flows[game.Kind].Play(view, game, ctx.From, verb, text, reply);
+    }
+
+    /// <summary>More than one game a bare /join (/grab, /leave) could mean: each with its id and a button for it.</summary>
+    private IReadOnlyList<ChatAction> Which(CommandContext ctx, GameView view, string verb, List<Game> games)
+    {
+        var text = view.Render("games_which", new { Verb = verb, Games = games.Select(g => _flows[g.Kind].Summary(view, g)).ToList() });
+        var code = verb switch { "grab" => "button_grab", "leave" => "button_leave", _ => "button_join" };
+        var buttons = games.Select(g => (IReadOnlyList<Button>)[new Button($"#{g.Id} {view.Notice(code)}", GameView.ButtonData(g, verb))]).ToList();
+        return [new SendText(ctx.ChatId, text, buttons, ReplyTo: ctx.Message.MessageId)];
+    }
+
+    /// <summary>
+    /// /verify &lt;id&gt;: a member checks a lottery in the chat — the hash posted at opening, the seed revealed at settlement,
+    /// SHA-256 of that seed, and the shares re-derived from it beside the shares each grabber got.
+    /// </summary>
+    private IReadOnlyList<ChatAction> Verify(CommandContext ctx)
+    {
+        var view = GameView.Of(ctx);
+        if (ctx.Args.Count == 0) return ctx.Usage("missing_game_id");
+        if (!int.TryParse(TextWidth.Fold(ctx.Args[0].TrimStart('#')), out var id)) return ctx.Usage("game_id", ctx.Args[0]);
+        if (store.Find(ctx.ChatId, id) is not { Kind: "lottery" } game)
+            return [new SendText(ctx.ChatId, view.Notice("no_such_lottery", id), ReplyTo: ctx.Message.MessageId)];
+        var part = game.Lottery!;
+        var settled = game.State == GameState.Settled;
+        var hashOk = settled && Lottery.LotterySplit.Hash(Convert.FromHexString(part.SeedHex)) == part.SeedHash;
+        var derived = settled ? Lottery.LotteryRules.Shares(game) : [];
+        var shares = !settled ? [] : derived.Select((fen, k) =>
+        {
+            var grabber = game.Players.FirstOrDefault(p => p.GrabOrder == k + 1);
+            return new
+            {
+                Order = k + 1, Amount = Money.Format(fen), Name = grabber?.Name ?? "", Got = grabber?.ShareFen is { } got ? Money.Format(got) : "",
+                Ok = grabber?.ShareFen == fen,
+            };
+        }).ToList();
+        return ctx.Reply("lottery_verify", new
+        {
+            game.Id, State = game.State.ToString().ToLowerInvariant(), part.SeedHash, Seed = settled ? part.SeedHex : "",
+            Pot = Money.Format(part.PotFen), Sum = Money.Format(derived.Sum()), part.Slots, HashOk = hashOk, Shares = shares,
+            AllOk = hashOk && shares.All(s => s.Ok) && derived.Sum() == part.PotFen,
+        });
     }
 
     private IReadOnlyList<ChatAction> List(CommandContext ctx)

@@ -132,7 +132,7 @@ public sealed class EventProcessor
                 _members.Seen(message.From);
                 if (message.Chat.Kind != ChatKind.Private) _activity.Message(message.ChatId, message.From.Id, _groups.TimeZoneOf(group));
                 var answer = await _router.Handle(message, _adapter.BotUsername, group, ct);
-                return answer.Count > 0 || CommandLine.Parse(message.Text) is not null ? answer : _games.Replied(message, group);
+                return _games.WithoutLeaks(message, answer.Count > 0 || CommandLine.Parse(message.Text) is not null ? answer : _games.Replied(message, group));
             case ButtonPressed press when press.Data.StartsWith("g:", StringComparison.Ordinal):
                 _groups.Ensure(evt.Chat);
                 return _games.Press(press);

@@ -43,3 +43,27 @@ public static class AntiFlood
             && from != to;
     }
 }
+
+/// <summary>Whether a schedule can reach a group at all, whatever else is posted there.</summary>
+public static class PostReach
+{
+    /// <summary>
+    /// True when each of the schedule's next 60 fires (two months of a daily post, a year of a weekly one) falls in the
+    /// group's quiet hours: the post is skipped every time, so an operator should hear of it.
+    /// </summary>
+    /// <param name="fireZone">the zone the schedule's time is read in for this group</param>
+    /// <param name="groupZone">the group's own zone, in which its quiet hours apply</param>
+    public static bool NeverPosts(Schedule schedule, TimeZoneInfo fireZone, TimeZoneInfo groupZone, PostingOptions options, DateTimeOffset from)
+    {
+        if (!AntiFlood.TryParseRange(options.QuietHours, out _, out _)) return false;
+        var t = from;
+        for (var i = 0; i < 60; i++)
+        {
+            if (schedule.NextAfter(t, fireZone) is not { } next) return i > 0;
+            var local = TimeZoneInfo.ConvertTime(next, groupZone);
+            if (!AntiFlood.InQuietHours(options.QuietHours, TimeOnly.FromDateTime(local.DateTime))) return false;
+            t = next;
+        }
+        return true;
+    }
+}

@@ -16,8 +16,19 @@ public sealed class ScheduleState
     public string Id { get; set; } = "";
     /// <summary>The last fire time handled (posted, or skipped as too old): missed fires are counted from here.</summary>
     public DateTime LastFireUtc { get; set; }
-    /// <summary>Rotation: products posted in the current round; a product comes again only when all have had their turn.</summary>
+    /// <summary>No longer used: the rotation is kept per group (<see cref="RotationState"/>).</summary>
     public List<string> Used { get; set; } = [];
+}
+
+/// <summary>A schedule's rotation in one group: the products posted there in the current round.</summary>
+public sealed class RotationState
+{
+    /// <summary>"schedule id / chat id".</summary>
+    public string Id { get; set; } = "";
+    /// <summary>A product comes again only when all have been posted here; a skipped post uses none.</summary>
+    public List<string> Used { get; set; } = [];
+
+    public static string Key(string scheduleId, long chatId) => $"{scheduleId}/{chatId}";
 }
 
 public sealed class PostLog
@@ -30,9 +41,12 @@ public sealed class PostLog
 
 /// <summary>
 /// Fires schedules on their cron (Quartz's cron parser) with TimeProvider timers, so fake time can drive them in tests.
-/// Each fire picks the product, then for every active group with the schedule's tags checks the anti-flood rules and
-/// puts the post in the outbox under the key (schedule, fire time, group): a restart can never post it twice.
-/// At start a fire missed while the bot was down is posted once if still within the schedule's catch-up window.
+/// A schedule without a timeZone fires at each group's own local time (10:00 in Shanghai for a Shanghai group, 10:00 in
+/// London for a London group); one with a timeZone fires at that zone's time in every group. Each fire, for every active
+/// group with the schedule's tags whose local fire it is, checks the anti-flood rules, picks the group's next product
+/// and puts the post in the outbox under the key (schedule, fire time, group): a restart can never post it twice.
+/// The rotation is per group and moves on only when a post went out. At start a fire missed while the bot was down is
+/// posted once if still within the schedule's catch-up window.
 /// </summary>
 public sealed class PostScheduler : IHostedService, IDisposable
 {
@@ -49,6 +63,7 @@ public sealed class PostScheduler : IHostedService, IDisposable
     private readonly EventSink _sink;
     private readonly Table<string, ScheduleState> _state;
     private readonly Table<long, PostLog> _postLog;
+    private readonly Table<string, RotationState> _rotation;
     private readonly ConcurrentDictionary<string, ITimer> _timers = new();
     private readonly SemaphoreSlim _firing = new(1, 1);
 
@@ -60,19 +75,47 @@ public sealed class PostScheduler : IHostedService, IDisposable
         _sink = sink;
         _state = db.Table<string, ScheduleState>("schedule_state", s => s.Id);
         _postLog = db.Table<long, PostLog>("post_log", p => p.Id, (p, id) => p.Id = id).Index("ChatId", p => p.ChatId);
+        _rotation = db.Table<string, RotationState>("schedule_rotation", r => r.Id);
     }
 
     private TimeZoneInfo DefaultZone => TimeZoneInfo.FindSystemTimeZoneById(_bot.CurrentValue.TimeZone);
 
     public async Task StartAsync(CancellationToken ct)
     {
+        WarnNeverPosting();
         await CatchUp();
         ArmAll();
         _schedules.Changed += ArmAll;
     }
 
-    /// <summary>The next fire of a schedule after now, for /schedules.</summary>
-    public DateTimeOffset? NextFire(Schedule schedule) => schedule.NextAfter(_time.GetUtcNow(), DefaultZone);
+    /// <summary>The zone a schedule's time is read in for a group: the schedule's own, else the group's.</summary>
+    public TimeZoneInfo ZoneFor(Schedule schedule, Group group) => schedule.Zone ?? _groups.TimeZoneOf(group);
+
+    private IEnumerable<Group> Targets(Schedule schedule) => _groups.Active().Where(g => g.ChatId < 0 && _groups.Matches(g, schedule.Tags));
+
+    /// <summary>Every zone the schedule fires in: its own, or those of the groups it targets (and the default).</summary>
+    private IEnumerable<TimeZoneInfo> Zones(Schedule schedule) => schedule.Zone is { } zone ? [zone]
+        : Targets(schedule).Select(_groups.TimeZoneOf).Append(DefaultZone).DistinctBy(z => z.Id);
+
+    /// <summary>The next fire of a schedule after <paramref name="after"/> in any zone it fires in.</summary>
+    private DateTimeOffset? NextAny(Schedule schedule, DateTimeOffset after) =>
+        Zones(schedule).Select(z => schedule.NextAfter(after, z)).Where(t => t is not null).Min();
+
+    /// <summary>The next fire of a schedule in a group after now, for /schedules.</summary>
+    public DateTimeOffset? NextFire(Schedule schedule, Group group) => schedule.NextAfter(_time.GetUtcNow(), ZoneFor(schedule, group));
+
+    /// <summary>Whether a schedule can never post in a group: every fire falls in the group's quiet hours.</summary>
+    public bool NeverPosts(Schedule schedule, Group group) =>
+        PostReach.NeverPosts(schedule, ZoneFor(schedule, group), _groups.TimeZoneOf(group), _posting.CurrentValue, _time.GetUtcNow());
+
+    /// <summary>At start: a warning for each schedule that can never post in a group it targets.</summary>
+    public void WarnNeverPosting()
+    {
+        foreach (var schedule in _schedules.All)
+        foreach (var group in Targets(schedule).Where(g => NeverPosts(schedule, g)))
+            _log.LogWarning("Schedule {Schedule} can never post in {ChatId} {Title}: its time falls in the group's quiet hours ({Quiet}, {Zone})",
+                schedule.Id, group.ChatId, group.Title, _posting.CurrentValue.QuietHours, _groups.TimeZoneOf(group).Id);
+    }
 
     /// <summary>For each schedule, the latest fire missed while the bot was down: posted if recent enough, else skipped and logged.</summary>
     private async Task CatchUp()
@@ -86,21 +129,29 @@ public sealed class PostScheduler : IHostedService, IDisposable
                 _db.Write(() => _state.Put(new ScheduleState { Id = schedule.Id, LastFireUtc = now.UtcDateTime }));
                 continue;
             }
-            DateTimeOffset? missed = null;
-            for (var t = schedule.NextAfter(new DateTimeOffset(DateTime.SpecifyKind(state.LastFireUtc, DateTimeKind.Utc)), DefaultZone);
-                 t is { } fire && fire <= now; t = schedule.NextAfter(fire, DefaultZone))
-                missed = fire;
-            if (missed is not { } last) continue;
-            if (now - last <= schedule.CatchUpWindow)
+            // In each zone the schedule fires in, the latest fire missed since the last one handled.
+            var since = new DateTimeOffset(DateTime.SpecifyKind(state.LastFireUtc, DateTimeKind.Utc));
+            var missed = new SortedSet<DateTimeOffset>();
+            foreach (var zone in Zones(schedule))
             {
-                _log.LogInformation("Schedule {Schedule}: posting the fire of {Fire:u} missed while the bot was down", schedule.Id, last);
-                await Fire(schedule, last, now);
+                DateTimeOffset? latest = null;
+                for (var t = schedule.NextAfter(since, zone); t is { } fire && fire <= now; t = schedule.NextAfter(fire, zone)) latest = fire;
+                if (latest is { } l) missed.Add(l);
             }
-            else
+            foreach (var last in missed)
             {
-                _log.LogWarning("Schedule {Schedule}: the fire of {Fire:u} was missed while the bot was down and is past its catch-up window; skipped", schedule.Id, last);
-                state.LastFireUtc = last.UtcDateTime;
-                _db.Write(() => _state.Put(state));
+                if (now - last <= schedule.CatchUpWindow)
+                {
+                    _log.LogInformation("Schedule {Schedule}: posting the fire of {Fire:u} missed while the bot was down", schedule.Id, last);
+                    await Fire(schedule, last, now);
+                }
+                else
+                {
+                    _log.LogWarning("Schedule {Schedule}: the fire of {Fire:u} was missed while the bot was down and is past its catch-up window; skipped", schedule.Id, last);
+                    var current = _state.Get(schedule.Id)!;
+                    if (last.UtcDateTime > current.LastFireUtc) current.LastFireUtc = last.UtcDateTime;
+                    _db.Write(() => _state.Put(current));
+                }
             }
         }
     }
@@ -111,11 +162,13 @@ public sealed class PostScheduler : IHostedService, IDisposable
         foreach (var schedule in _schedules.All) Arm(schedule);
     }
 
-    private void Arm(Schedule schedule)
+    /// <param name="after">the fire just handled (the next is counted from it, so a fire in another zone is never skipped), or now</param>
+    private void Arm(Schedule schedule, DateTimeOffset? after = null)
     {
         var now = _time.GetUtcNow();
-        if (schedule.NextAfter(now, DefaultZone) is not { } next) return;
-        _timers[schedule.Id] = _time.CreateTimer(_ => _ = OnTimer(schedule.Id, next), null, next - now, Timeout.InfiniteTimeSpan);
+        if (NextAny(schedule, after ?? now) is not { } next) return;
+        var due = next > now ? next - now : TimeSpan.Zero;
+        _timers[schedule.Id] = _time.CreateTimer(_ => _ = OnTimer(schedule.Id, next), null, due, Timeout.InfiniteTimeSpan);
     }
 
     private void Disarm(string id)
@@ -127,7 +180,7 @@ public sealed class PostScheduler : IHostedService, IDisposable
     {
         // The fire itself is an event: it runs as one unit through the pipeline, like everything that writes.
         _sink.Post(new ScheduleDue(id, fire));
-        if (_schedules.Find(id) is { } schedule) Arm(schedule);
+        if (_schedules.Find(id) is { } schedule) Arm(schedule, fire);
         return Task.CompletedTask;
     }
 
@@ -145,9 +198,9 @@ public sealed class PostScheduler : IHostedService, IDisposable
         try
         {
             var state = _state.Get(schedule.Id) ?? new ScheduleState { Id = schedule.Id };
-            var product = PickProduct(schedule, state);
             var queued = 0;
-            foreach (var group in _groups.Active().Where(g => g.ChatId < 0 && _groups.Matches(g, schedule.Tags)))
+            // The groups whose local fire this is (a schedule without a zone fires at each group's own local time).
+            foreach (var group in Targets(schedule).Where(g => schedule.NextAfter(fire.AddSeconds(-1), ZoneFor(schedule, g)) == fire))
             {
                 var key = $"post:{schedule.Id}:{fire.UtcDateTime:yyyyMMddTHHmmss}:{group.ChatId}";
                 if (_outbox.Contains(key)) continue; // posted before a restart
@@ -157,14 +210,23 @@ public sealed class PostScheduler : IHostedService, IDisposable
                     _log.LogInformation("Schedule {Schedule}: not posting in {ChatId} ({Reason})", schedule.Id, group.ChatId, reason);
                     continue;
                 }
+                var rotation = _rotation.Get(RotationState.Key(schedule.Id, group.ChatId)) is { } r
+                    ? new RotationState { Id = r.Id, Used = [.. r.Used] }
+                    : new RotationState { Id = RotationState.Key(schedule.Id, group.ChatId) };
+                var product = PickProduct(schedule, rotation.Used);
                 // A template that does not render posts nothing (its error is logged), rather than an error into the group.
                 if (_renderer.Render(schedule.Template, product, group) is not { } text) continue;
                 if (_outbox.Enqueue([PostRenderer.Action(group.ChatId, text, product)], _ => key) == 0) continue;
                 _postLog.Insert(new PostLog { ChatId = group.ChatId, ScheduleId = schedule.Id, Utc = sendAt.UtcDateTime });
+                // A product is used in a group only once it was posted there.
+                if (product is not null && schedule.Rotates)
+                {
+                    rotation.Used.Add(product.Id);
+                    _rotation.Put(rotation);
+                }
                 queued++;
             }
-            if (product is not null && schedule.Rotates) state.Used.Add(product.Id);
-            state.LastFireUtc = fire.UtcDateTime;
+            if (fire.UtcDateTime > state.LastFireUtc) state.LastFireUtc = fire.UtcDateTime;
             _state.Put(state);
             // The posts, the post log (what anti-flood counts) and the rotation commit together.
             if (own is not null) await own.CommitAsync();
@@ -178,24 +240,25 @@ public sealed class PostScheduler : IHostedService, IDisposable
     }
 
     /// <summary>Round-robin without repeats until every product has had its turn; or the fixed product; or none.</summary>
-    public Product? PickProduct(Schedule schedule, ScheduleState state)
+    /// <param name="used">the products posted in this round (cleared when a new round starts)</param>
+    public Product? PickProduct(Schedule schedule, List<string> used)
     {
         if (schedule.Products is null) return null;
         if (!schedule.Rotates) return _catalog.Find(schedule.Products[0]);
         var pool = schedule.Products is ["*"] ? _catalog.Products : schedule.Products.Select(_catalog.Find).OfType<Product>().ToList();
         if (pool.Count == 0) return null;
-        var next = pool.FirstOrDefault(p => !state.Used.Contains(p.Id));
+        var next = pool.FirstOrDefault(p => !used.Contains(p.Id));
         if (next is null)
         {
-            state.Used.Clear();
+            used.Clear();
             next = pool[0];
         }
         return next;
     }
 
-    /// <summary>The product a manual /post of this schedule shows: the rotation's next, without advancing it.</summary>
-    public Product? PeekProduct(Schedule schedule) =>
-        PickProduct(schedule, _state.Get(schedule.Id) is { } s ? new ScheduleState { Used = [.. s.Used] } : new ScheduleState());
+    /// <summary>The product a manual /post of this schedule shows in a group: its rotation's next, without advancing it.</summary>
+    public Product? PeekProduct(Schedule schedule, long chatId) =>
+        PickProduct(schedule, _rotation.Get(RotationState.Key(schedule.Id, chatId)) is { } r ? [.. r.Used] : []);
 
     public Task StopAsync(CancellationToken ct)
     {

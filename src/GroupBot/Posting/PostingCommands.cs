@@ -6,7 +6,8 @@ using GroupBot.Templates;
 namespace GroupBot.Posting;
 
 /// <summary>/post, /preview, /schedules, /pause, /resume and /tag: posting in this chat, for admins.</summary>
-public sealed class PostingCommands(Schedules schedules, Catalog catalog, PostRenderer renderer, PostScheduler scheduler, Groups groups)
+public sealed class PostingCommands(Schedules schedules, Catalog catalog, PostRenderer renderer, PostScheduler scheduler, Groups groups,
+    Microsoft.Extensions.Options.IOptionsMonitor<PostingOptions> quiet)
 {
     public IEnumerable<CommandSpec> Specs =>
     [
@@ -34,11 +35,11 @@ public sealed class PostingCommands(Schedules schedules, Catalog catalog, PostRe
             product = catalog.Find(ctx.Args[1]);
             if (product is null) return ctx.Usage("no_product", ctx.Args[1], command);
         }
-        else product = schedule is not null ? scheduler.PeekProduct(schedule) : catalog.Products.FirstOrDefault();
+        else product = schedule is not null ? scheduler.PeekProduct(schedule, ctx.ChatId) : catalog.Products.FirstOrDefault();
         var group = groups.Ensure(ctx.Message.Chat);
         if (renderer.Render(template, product, group) is not { } text) return [new SendText(ctx.ChatId, TemplateStore.Failed(ctx.Language), ReplyTo: ctx.Message.MessageId)];
         if (!preview) return [PostRenderer.Action(ctx.ChatId, text, product)];
-        return [new SendText(ctx.ChatId, ctx.Render("post_preview", new { Template = template, Product = product?.Id ?? "" }), ReplyTo: ctx.Message.MessageId),
+        return [new SendText(ctx.ChatId, ctx.Render("post_preview", new { Template = template, Product = product?.Name ?? "" }), ReplyTo: ctx.Message.MessageId),
             PostRenderer.Action(ctx.ChatId, text, product)];
     }
 
@@ -49,10 +50,11 @@ public sealed class PostingCommands(Schedules schedules, Catalog catalog, PostRe
         {
             s.Id,
             s.Template,
-            Next = scheduler.NextFire(s) is { } next ? TimeZoneInfo.ConvertTime(next, ctx.TimeZone).ToString("MM-dd HH:mm") : "—",
-            Product = s.Products is null ? "" : s.Rotates ? "*" : s.Products[0],
+            Next = scheduler.NextFire(s, group) is { } next ? TimeZoneInfo.ConvertTime(next, ctx.TimeZone).ToString("MM-dd HH:mm") : "—",
+            Never = scheduler.NeverPosts(s, group),
+            Product = s.Products is null ? "" : s.Rotates ? "*" : catalog.Find(s.Products[0])?.Name ?? s.Products[0],
         }).ToList();
-        return ctx.Reply("schedules_list", new { Schedules = mine, Paused = group.PostsPaused });
+        return ctx.Reply("schedules_list", new { Schedules = mine, Paused = group.PostsPaused, Quiet = quiet.CurrentValue.QuietHours, Zone = ctx.TimeZone.Id });
     }
 
     private IReadOnlyList<ChatAction> Pause(CommandContext ctx, bool pause)
@@ -78,6 +80,10 @@ public sealed class PostingCommands(Schedules schedules, Catalog catalog, PostRe
             if (key == Trust.Tag && !ctx.IsOperator) return ctx.Refused("trusted_tag");
             changes.Add((key, value));
         }
+        // Keys config/groups.json sets for this group are the operator's: /tag does not change them, and says so.
+        var fileKeys = groups.FileTagKeys(group);
+        var fromFile = changes.Where(c => fileKeys.Contains(c.Key)).Select(c => c.Key).Distinct().ToList();
+        changes = changes.Where(c => !fileKeys.Contains(c.Key)).ToList();
         if (group.Tags.Count + changes.Count(c => c.Value.Length > 0 && !group.Tags.ContainsKey(c.Key)) > 20) return ctx.Usage("too_many_tags");
         foreach (var (key, value) in changes)
         {
@@ -85,7 +91,10 @@ public sealed class PostingCommands(Schedules schedules, Catalog catalog, PostRe
             else group.Tags[key] = value;
         }
         if (changes.Count > 0) groups.Save(group);
-        return ctx.Reply("tags", new { Tags = groups.TagsOf(group).OrderBy(t => t.Key).Select(t => new { t.Key, t.Value }).ToList(), Changed = changes.Count > 0 });
+        return ctx.Reply("tags", new
+        {
+            Tags = groups.TagsOf(group).OrderBy(t => t.Key).Select(t => new { t.Key, t.Value }).ToList(), Changed = changes.Count > 0, FromFile = fromFile,
+        });
     }
 
     private static Task<IReadOnlyList<ChatAction>> Done(IReadOnlyList<ChatAction> actions) => Task.FromResult(actions);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using GroupBot.Hosting;
 using GroupBot.Templates;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -51,6 +52,15 @@ public static class TemplatesCli
                 }
                 foreach (var p in problems.Distinct()) error.WriteLine(p);
                 if (problems.Count > 0) return 1;
+                try
+                {
+                    foreach (var warning in ScheduleWarnings(options.ConfigPath, catalog, templates)) output.WriteLine(warning);
+                }
+                catch (ConfigFileException ex)
+                {
+                    error.WriteLine(ex.Message);
+                    return 1;
+                }
                 output.WriteLine($"templates OK: {templates.Names("zh-CN").Count()} zh-CN, {templates.Names("en").Count()} en, {catalog.Products.Count} products");
                 return 0;
             case ["preview", var name, .. var rest]:
@@ -73,6 +83,27 @@ public static class TemplatesCli
             default:
                 error.WriteLine(Usage);
                 return 2;
+        }
+    }
+
+    /// <summary>A warning for each schedule that can never post in a group of groups.json (its time is always in quiet hours there).</summary>
+    public static IEnumerable<string> ScheduleWarnings(string configPath, Catalog catalog, TemplateStore templates)
+    {
+        var settings = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(configPath, "appsettings.json"), optional: true).Build();
+        var posting = new PostingOptions();
+        settings.GetSection(PostingOptions.Section).Bind(posting);
+        var defaultZone = TimeZoneInfo.TryFindSystemTimeZoneById(settings["Bot:TimeZone"] ?? "Asia/Shanghai", out var z) ? z : TimeZoneInfo.Utc;
+        var schedules = Schedules.Read(Path.Combine(configPath, "schedules.json"), catalog, name => templates.Exists(PostRenderer.TemplateName(name), TemplateStore.DefaultLanguage));
+        var groups = new Community.GroupsFile();
+        groups.Load(Path.Combine(configPath, "groups.json"));
+        var now = DateTimeOffset.UtcNow;
+        foreach (var schedule in schedules)
+        foreach (var group in groups.All.Where(g => schedule.Tags.All(t => g.Tags.TryGetValue(t.Key, out var v) && string.Equals(v, t.Value, StringComparison.OrdinalIgnoreCase))))
+        {
+            var zone = group.TimeZone is { } id && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var gz) ? gz : defaultZone;
+            if (PostReach.NeverPosts(schedule, schedule.Zone ?? zone, zone, posting, now))
+                yield return $"warning: schedule {schedule.Id} can never post in group {group.ChatId} {group.Title}: its time falls in the quiet hours {posting.QuietHours} ({zone.Id})";
         }
     }
 

@@ -72,7 +72,7 @@ public sealed class LocalChatTests : IDisposable
     public async Task English_groups_get_english_replies()
     {
         var output = await TestHosts.RunLocalScript(_dir, "/as bob\n/faq add x y\n", extra: ("Bot:Language", "en"));
-        Assert.Contains("Sorry, only group admins can use /faq.", output);
+        Assert.Contains("Sorry, only group admins can use /faq add.", output);
     }
 
     public void Dispose() => _dir.Dispose();

@@ -46,7 +46,7 @@ public sealed class GroupsFileAndReportTests : IAsyncLifetime
     public async Task File_settings_give_a_group_its_language_time_zone_and_tags()
     {
         var reply = (await _bot.SayIn(Listed, new ChatUser(5, "M", "m"), "/faq add x y")).OfType<SendText>().Single().Text;
-        Assert.Equal("🙏 Sorry, only group admins can use /faq.", reply);
+        Assert.Equal("🙏 Sorry, only group admins can use /faq add. (Anyone can ask: /faq <words>)", reply);
         Assert.Contains("city=overseas", (await _bot.SayIn(Listed, BotHarness.Owner, "/tag")).OfType<SendText>().Single().Text);
         Assert.Contains("city=上海", (await _bot.Say(BotHarness.Owner, "/tag")).OfType<SendText>().Single().Text);
     }
@@ -108,6 +108,22 @@ public sealed class GroupsFileAndReportTests : IAsyncLifetime
         Assert.Equal(2, groups.Length);
         Assert.True(new FileInfo(png).Length > 1000);
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(png)[..4]);
+    }
+
+    [Fact]
+    public async Task The_report_counts_everyone_who_guessed_or_left_as_a_player()
+    {
+        await _bot.Say(BotHarness.Owner, "/guess 59.9 栗子");
+        await _bot.Say(new ChatUser(81, "A", "a"), "/g 10");
+        await _bot.Say(new ChatUser(82, "B", "b"), "/g 20");
+        await _bot.Say(BotHarness.Owner, "/end");
+        await _bot.Say(BotHarness.Owner, "/groupbuy 69 3:65 栗子");
+        await _bot.Say(new ChatUser(83, "C", "c"), "/join");
+        await _bot.Say(new ChatUser(83, "C", "c"), "/leave");
+        var (csv, summary, _) = ReportCli.Write(_bot.Get<Database>(), TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"), _bot.Time.GetUtcNow(), 7,
+            _dir.File("reports2"), Path.Combine(_root.Path, "config", "groups.json"));
+        Assert.Contains(File.ReadAllLines(csv), l => l.StartsWith("测试群,-1009,city=上海,2026-11-22,", StringComparison.Ordinal) && l.EndsWith(",2,3"));
+        Assert.StartsWith("测试群,-1009,city=上海,0,0,4,7,2,3,", File.ReadAllLines(summary)[1]);
     }
 
     [Fact]

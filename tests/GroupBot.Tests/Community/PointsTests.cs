@@ -151,10 +151,11 @@ public sealed class PointsTests : IDisposable
         _points.Add(ChatB, 2, PointKind.Award, 10, "", 9);
 
         Assert.Equal([1L, 3, 2], _points.Board(null, null, "points").Select(s => s.UserId));
-        Assert.Equal([2L, 1, 3], _points.Board(null, null, "sales").Select(s => s.UserId)); // ties by user id
+        // Only people with sales are on a sales board (issue 12: no "¥0.00" rows).
+        Assert.Equal([2L], _points.Board(null, null, "sales").Select(s => s.UserId));
         Assert.Equal(3, _points.Board(null, null, "recruits")[0].UserId);
         Assert.Equal([2L], _points.Board(since, null, "points").Select(s => s.UserId));
-        Assert.Equal([1L, 2], _points.Board(null, new HashSet<long> { ChatA }, "points").Select(s => s.UserId));
+        Assert.Equal([1L], _points.Board(null, new HashSet<long> { ChatA }, "points").Select(s => s.UserId)); // 2 has no points in A
         Assert.Equal(new Standing(2, 10, 5000, 0), _points.Board(null, null, "sales")[0]);
     }
 

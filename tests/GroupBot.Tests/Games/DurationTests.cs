@@ -37,4 +37,24 @@ public class DurationTests
     [InlineData("")]
     [InlineData("99999d")]
     public void Rejects_past_too_far_or_unreadable(string text) => Assert.Null(Duration.ParseDeadline(text, Now, Shanghai));
+
+    [Theory]
+    [InlineData("30分钟", 30)]
+    [InlineData("30分", 30)]
+    [InlineData("1小时", 60)]
+    [InlineData("2个小时", 120)]
+    [InlineData("半小时", 30)]
+    [InlineData("1个半小时", 90)]
+    [InlineData("1小时30分钟", 90)]
+    [InlineData("１天", 1440)]
+    public void Chinese_durations(string text, int minutes) =>
+        Assert.Equal(Now.AddMinutes(minutes), Duration.ParseDeadline(text, Now, Shanghai));
+
+    [Theory]
+    [InlineData("21点", 21, 0)]
+    [InlineData("21点半", 21, 30)]
+    [InlineData("21点15", 21, 15)]
+    [InlineData("21点15分", 21, 15)]
+    public void Chinese_clock_times_are_their_next_occurrence(string text, int hour, int minute) =>
+        Assert.Equal(new DateTimeOffset(2026, 11, 22, hour - 8, minute, 0, TimeSpan.Zero), Duration.ParseDeadline(text, Now, Shanghai));
 }

@@ -113,8 +113,9 @@ public sealed class PostSchedulerTests : IAsyncLifetime
     public async Task Schedules_lists_the_next_fire_in_the_group_time_zone()
     {
         var reply = (await _bot.SayIn(GroupGold, BotHarness.Owner, "/schedules")).OfType<SendText>().Single().Text;
-        Assert.Contains("daily：daily_product（商品轮播） · 下次 11-23 10:00", reply);
-        Assert.Contains("gold：incentive（gift-box） · 下次 11-23 14:00", reply);
+        // Names, not internal ids (issue 12); the schedule's id only as the /post argument.
+        Assert.Contains("每日商品推荐（商品轮播） · 下次 11-23 10:00 · /post daily 立即发", reply);
+        Assert.Contains("激励政策（坚果年货礼盒 8 种） · 下次 11-23 14:00", reply);
         var other = (await _bot.SayIn(GroupA, BotHarness.Owner, "/schedules")).OfType<SendText>().Single().Text;
         Assert.DoesNotContain("gold", other);
     }

@@ -25,7 +25,7 @@ public sealed class GroupBuyFlow(GameStore store, Deadlines deadlines, GameMessa
         var now = time.GetUtcNow();
         if (GameView.Deadline(ctx, now, GroupBuyRules.DefaultDuration) is not { } deadline) return ctx.Usage("bad_deadline", args.Options["deadline"]);
         var product = args.Rest(2);
-        if (product.Length > 100) return ctx.Usage("prize_too_long");
+        if (product.Length > 100) return ctx.Usage("product_too_long");
 
         var game = store.Insert(GroupBuyRules.Open(ctx.ChatId, ctx.From.Id, product, price, tiers, deposit, bonus, now.UtcDateTime, deadline.UtcDateTime));
         deadlines.Set(game);

@@ -23,7 +23,7 @@ public sealed class LotteryFlow(GameStore store, Deadlines deadlines, GameMessag
         var mode = LotteryMode.Worst;
         if (args.Options.TryGetValue("mode", out var modeText))
         {
-            LotteryMode? parsed = modeText.ToLowerInvariant() switch { "worst" or "最差" => LotteryMode.Worst, "best" or "最佳" => LotteryMode.Best, _ => null };
+            LotteryMode? parsed = Words.Mode(modeText) switch { "worst" => LotteryMode.Worst, "best" => LotteryMode.Best, _ => null };
             if (parsed is null) return ctx.Usage("bad_mode", modeText);
             mode = parsed.Value;
         }

@@ -31,15 +31,18 @@ public sealed class GuessFlow(GameStore store, Deadlines deadlines, GameMessages
         if (!byName && !Money.TryParse(args[0], out price)) return ctx.Usage("price_not_amount");
         if (!byName && price == 0) return ctx.Usage("price_zero");
         var product = args.Rest(first + 1);
-        if (product.Length > 100) return ctx.Usage("prize_too_long");
-        var gift = args.Options.GetValueOrDefault("gift") is { Length: > 0 } g ? g : product;
+        if (product.Length > 100) return ctx.Usage(byName ? "teaser_too_long" : "product_too_long");
+        // No gift= : the product itself. A name guess's product is the secret answer (the teaser is no prize), so its
+        // gift stays "" and reads "the product" until settlement reveals the name (GiftText).
+        var gift = args.Options.GetValueOrDefault("gift") is { Length: > 0 } g ? g : byName ? "" : product;
+        if (gift.Length > 100) return ctx.Usage("gift_too_long");
         var discount = GuessRules.DefaultDiscountPercent;
         if (args.Options.TryGetValue("discount", out var discountText) && GuessRules.ParseDiscount(discountText) is not { } d)
             return ctx.Usage("bad_discount", discountText);
         else if (discountText is not null) discount = GuessRules.ParseDiscount(discountText)!.Value;
         var tries = GuessRules.DefaultTries;
         if (args.Options.TryGetValue("tries", out var triesText) &&
-            (!int.TryParse(TextWidth.Fold(triesText), out tries) || tries < 1 || tries > GuessRules.MaxTries))
+            (!int.TryParse(TextWidth.Fold(triesText).TrimEnd('次'), out tries) || tries < 1 || tries > GuessRules.MaxTries))
             return ctx.Usage("bad_tries", triesText);
         var now = time.GetUtcNow();
         if (GameView.Deadline(ctx, now, GuessRules.DefaultDuration) is not { } deadline) return ctx.Usage("bad_deadline", args.Options["deadline"]);
@@ -64,6 +67,8 @@ public sealed class GuessFlow(GameStore store, Deadlines deadlines, GameMessages
         if (hint.Length > 500) return ctx.Usage("hint_too_long");
         if (store.Live(ctx.ChatId).LastOrDefault(x => x.Kind == Kind) is not { } game)
             return [new SendText(ctx.ChatId, view.Notice("no_guess_game"), ReplyTo: ctx.Message.MessageId)];
+        // The bot would post the answer itself; the admin's command is deleted as any message with the answer is.
+        if (GuessRules.Reveals(game, hint)) return ctx.Usage("hint_reveals");
         game.Guess!.Hints.Add(hint);
         store.Save(game, []);
         return [new SendText(ctx.ChatId, view.Render("guess_hint", new { game.Id, Hint = hint, Number = game.Guess.Hints.Count })),
@@ -96,7 +101,8 @@ public sealed class GuessFlow(GameStore store, Deadlines deadlines, GameMessages
         if (messageId is { } id) actions.Add(new DeleteMessage(view.ChatId, id));
         actions.Add(new SendText(view.ChatId, view.Render("guess_right", new
         {
-            game.Id, Name = user.DisplayName, First = result == GuessResult.ExactFirst, part.Gift, Discount = part.DiscountPercent,
+            game.Id, Name = user.DisplayName, First = result == GuessResult.ExactFirst, Gift = GiftText(view, game), Discount = part.DiscountPercent,
+            Zhe = GuessRules.Zhe(part.DiscountPercent),
         })));
         actions.AddRange(messages.Edit(view, game, this));
         return actions;
@@ -141,6 +147,10 @@ public sealed class GuessFlow(GameStore store, Deadlines deadlines, GameMessages
 
     public object Summary(GameView view, Game game) => Model(view, game);
 
+    /// <summary>The gift as players see it: gift=, or for a name guess without one "the mystery product", named once it is over.</summary>
+    private static string GiftText(GameView view, Game game) => game.Guess!.Gift is { Length: > 0 } gift ? gift
+        : game.State == GameState.Settled ? game.Guess.Answer : view.Notice("mystery_gift");
+
     private static object Model(GameView view, Game game)
     {
         var part = game.Guess!;
@@ -153,8 +163,9 @@ public sealed class GuessFlow(GameStore store, Deadlines deadlines, GameMessages
             State = game.State.ToString().ToLowerInvariant(),
             part.ByName,
             part.Product,
-            part.Gift,
+            Gift = GiftText(view, game),
             Discount = part.DiscountPercent,
+            Zhe = GuessRules.Zhe(part.DiscountPercent),
             part.Tries,
             Deadline = view.LocalTime(game.DeadlineUtc),
             part.Hints,

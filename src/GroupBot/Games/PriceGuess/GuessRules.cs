@@ -69,7 +69,7 @@ public static class GuessRules
         if (part.GiftWinner is null)
         {
             part.GiftWinner = userId;
-            return (GuessResult.ExactFirst, [LedgerEntry.For(game, player, LedgerKind.Prize, 0, nowUtc, part.Gift)]);
+            return (GuessResult.ExactFirst, [LedgerEntry.For(game, player, LedgerKind.Prize, 0, nowUtc, GiftOf(part))]);
         }
         part.DiscountWinners.Add(userId);
         return (GuessResult.ExactLater, [LedgerEntry.For(game, player, LedgerKind.Prize, 0, nowUtc, $"-{part.DiscountPercent}%")]);
@@ -88,8 +88,11 @@ public static class GuessRules
         if (closest is null) return [];
         part.GiftWinner = closest.UserId;
         part.WonByClosest = true;
-        return [LedgerEntry.For(game, Player(game, closest.UserId, closest.Name, nowUtc), LedgerKind.Prize, 0, nowUtc, part.Gift)];
+        return [LedgerEntry.For(game, Player(game, closest.UserId, closest.Name, nowUtc), LedgerKind.Prize, 0, nowUtc, GiftOf(part))];
     }
+
+    /// <summary>What the gift is: gift=, or (a name guess without one) the product named by the answer.</summary>
+    public static string GiftOf(GuessPart part) => part.Gift is { Length: > 0 } ? part.Gift : part.Answer;
 
     public static void Cancel(Game game, DateTime nowUtc)
     {
@@ -106,6 +109,29 @@ public static class GuessRules
         game.Players.Add(p);
         return p;
     }
+
+    private static readonly System.Text.RegularExpressions.Regex Amounts = new(@"\d+(?:\.\d+)?", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// Whether a message gives the secret away: for a price, any number in it equal to the price (59.9, 59.90, ５９．９);
+    /// for a name, the answer or an alias anywhere in it (case, width, spaces and punctuation ignored).
+    /// </summary>
+    public static bool Reveals(Game game, string text)
+    {
+        var part = game.Guess!;
+        if (string.IsNullOrEmpty(text)) return false;
+        if (part.ByName)
+        {
+            var norm = FaqMatcher.Normalize(text);
+            return norm.Length > 0 && part.Aliases.Prepend(part.Answer).Select(FaqMatcher.Normalize).Any(a => a.Length > 0 && norm.Contains(a, StringComparison.Ordinal));
+        }
+        var folded = GroupBot.Commands.TextWidth.Fold(text);
+        return Amounts.Matches(folded).Any(m => Money.TryParse(m.Value, out var fen) && fen == part.PriceFen);
+    }
+
+    /// <summary>Percent off as Chinese write it: 10 → "9折", 15 → "8.5折", 12 → "8.8折".</summary>
+    public static string Zhe(int percentOff) =>
+        ((100 - percentOff) / 10m).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + "折";
 
     /// <summary>"10%", "10", "9折" (90% of the price) → percent off; null when unreadable or not 1–99.</summary>
     public static int? ParseDiscount(string text)
