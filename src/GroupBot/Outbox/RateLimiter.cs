@@ -64,7 +64,12 @@ public sealed class RateLimiter(OutboxOptions options)
 
     public void Pause(long chatId, DateTimeOffset until) => _paused[chatId] = until;
 
-    private TokenBucket Global(DateTimeOffset now) => _global ??= new TokenBucket(options.GlobalPerSecond, options.GlobalPerSecond, now);
+    // A small burst overall: a broadcast that starts from idle would otherwise send twice the rate in its first second,
+    // and clock jitter against Telegram's own bucket then draws 429s.
+    private TokenBucket Global(DateTimeOffset now) => _global ??= new TokenBucket(Math.Min(options.GlobalPerSecond, GlobalBurst), options.GlobalPerSecond, now);
+
+    /// <summary>Messages that may go at once overall before the steady rate applies.</summary>
+    public const double GlobalBurst = 10;
 
     private TokenBucket Chat(long id, DateTimeOffset now) =>
         _chats.TryGetValue(id, out var b) ? b : _chats[id] = new TokenBucket(options.ChatBurst, options.ChatPerSecond, now);
