@@ -66,10 +66,10 @@ public sealed class RateLimiter(OutboxOptions options)
 
     // A small burst overall: a broadcast that starts from idle would otherwise send twice the rate in its first second,
     // and clock jitter against Telegram's own bucket then draws 429s.
-    private TokenBucket Global(DateTimeOffset now) => _global ??= new TokenBucket(Math.Min(options.GlobalPerSecond, GlobalBurst), options.GlobalPerSecond, now);
+    private TokenBucket Global(DateTimeOffset now) => _global ??= new TokenBucket(Math.Max(1, options.GlobalPerSecond * GlobalBurstSeconds), options.GlobalPerSecond, now);
 
-    /// <summary>Messages that may go at once overall before the steady rate applies.</summary>
-    public const double GlobalBurst = 10;
+    /// <summary>How much of a second's worth of messages may go at once overall before the steady rate applies.</summary>
+    public const double GlobalBurstSeconds = 1.0 / 3;
 
     private TokenBucket Chat(long id, DateTimeOffset now) =>
         _chats.TryGetValue(id, out var b) ? b : _chats[id] = new TokenBucket(options.ChatBurst, options.ChatPerSecond, now);
