@@ -54,6 +54,10 @@ public sealed class Points
     // group: per member, all its entries and those not made by an operator. A group's trust is noted when its first
     // entry is counted; when it changes (an operator tags it, config/groups.json is edited) the totals are rebuilt.
     private readonly Dictionary<long, Totals> _brand = [];
+    // The brand-wide boards kept in order: all time, and each period asked for (a week or a month from its start), built
+    // on first use and then kept up as entries arrive.
+    private readonly RankedBoard _brandBoard = new();
+    private readonly Dictionary<DateTime, RankedBoard> _periodBoards = [];
     private readonly Dictionary<long, (Dictionary<long, Totals> All, Dictionary<long, Totals> NotByOperator)> _chats = [];
     private readonly Dictionary<long, bool> _trustOf = [];
     // The entries in time order, for boards of a week or a month.
@@ -94,7 +98,14 @@ public sealed class Points
     private void Count(PointEntry e)
     {
         if (!_trustOf.TryGetValue(e.ChatId, out var trusted)) _trustOf[e.ChatId] = trusted = _trust.IsTrusted(e.ChatId);
-        if (trusted || e.ByOperator) Of(_brand, e.UserId).Add(e);
+        if (trusted || e.ByOperator)
+        {
+            Of(_brand, e.UserId).Add(e);
+            var recruits = e.Kind == PointKind.Recruit ? 1 : 0;
+            _brandBoard.Add(e.UserId, e.Points, e.SalesFen, recruits);
+            foreach (var (since, board) in _periodBoards)
+                if (e.Utc >= since) board.Add(e.UserId, e.Points, e.SalesFen, recruits);
+        }
         if (!_chats.TryGetValue(e.ChatId, out var chat)) _chats[e.ChatId] = chat = ([], []);
         Of(chat.All, e.UserId).Add(e);
         if (!e.ByOperator) Of(chat.NotByOperator, e.UserId).Add(e);
@@ -113,6 +124,8 @@ public sealed class Points
         lock (_totalsLock)
         {
             _brand.Clear();
+            _brandBoard.Clear();
+            _periodBoards.Clear();
             _chats.Clear();
             _trustOf.Clear();
             _byTime.Clear();
@@ -182,6 +195,13 @@ public sealed class Points
     /// <summary>The best <paramref name="count"/> of <see cref="Board"/>, without ordering everyone.</summary>
     public IReadOnlyList<Standing> Top(int count, DateTime? sinceUtc, IReadOnlySet<long>? chats, string by, long? fromChat = null)
     {
+        // The brand's own boards, kept in order, when nothing else counts: no chosen groups, no untrusted group's own
+        // records, and nothing the current event wrote.
+        if (chats is null && BrandOnly(fromChat))
+        {
+            EnsureFresh();
+            lock (_totalsLock) return BrandBoard(sinceUtc).Top(count, by);
+        }
         var order = Ranking(by);
         var best = new PriorityQueue<Standing, Standing>(Comparer<Standing>.Create((a, b) => order.Compare(b, a)));
         ForEach(sinceUtc, chats, fromChat, s =>
@@ -196,6 +216,11 @@ public sealed class Points
     /// <summary>A member's place on the all-time points board seen from a chat (0: not on it), and how many are on it.</summary>
     public (int Rank, int Of) RankOf(long userId, long? fromChat)
     {
+        if (BrandOnly(fromChat))
+        {
+            EnsureFresh();
+            lock (_totalsLock) return (_brandBoard.RankOf(userId, "points"), _brandBoard.Count("points"));
+        }
         var order = Ranking("points");
         var standings = new List<Standing>();
         Standing? mine = null;
@@ -207,6 +232,31 @@ public sealed class Points
         });
         if (mine is null) return (0, standings.Count);
         return (1 + standings.Count(s => order.Compare(s, mine) < 0), standings.Count);
+    }
+
+    /// <summary>Whether a board seen from this chat is the brand's alone (its own records, if untrusted, add nothing).</summary>
+    private bool BrandOnly(long? fromChat)
+    {
+        if (_entries.Uncommitted().Count > 0) return false;
+        if (fromChat is not { } here) return true;
+        lock (_totalsLock)
+            return !_chats.TryGetValue(here, out var mine) || mine.NotByOperator.Count == 0 || (_trustOf.TryGetValue(here, out var t) && t);
+    }
+
+    /// <summary>The brand's board since a time (caller holds the totals' lock); a period's is built on first use.</summary>
+    private RankedBoard BrandBoard(DateTime? sinceUtc)
+    {
+        if (sinceUtc is not { } since) return _brandBoard;
+        if (_periodBoards.TryGetValue(since, out var board)) return board;
+        // Periods roll on: keep the few in use (a week and a month per time zone), not every one ever asked.
+        if (_periodBoards.Count > 16) _periodBoards.Clear();
+        board = new RankedBoard();
+        for (var i = FirstAtOrAfter(since); i < _byTime.Count; i++)
+        {
+            var e = _byTime[i];
+            if (e.ByOperator || (_trustOf.TryGetValue(e.ChatId, out var t) && t)) board.Add(e.UserId, e.Points, e.SalesFen, e.Kind == PointKind.Recruit ? 1 : 0);
+        }
+        return _periodBoards[since] = board;
     }
 
     /// <summary>Only people with something to rank by this measure are on its board: no "🥇 @bob ¥0.00" on a sales board.</summary>

@@ -67,6 +67,12 @@ public sealed class PointsTests : IDisposable
         }
         var board = _points.Board(null, null, "points");
         Assert.Equal((1, board.Count), _points.RankOf(board[0].UserId, null));
+        Assert.Equal((board.Count, board.Count), _points.RankOf(board[^1].UserId, ChatA));
+        Assert.Equal(Naive(week, e => e.ChatId != Untrusted, "sales").Take(2), _points.Top(2, week, null, "sales"));
+        _points.Add(ChatA, 4, PointKind.Award, 5, "x", 0); // the ordered boards follow new entries
+        ledger = _db.Table<string, PointEntry>("points", e => e.Key).All();
+        Assert.Equal(Naive(week, e => e.ChatId != Untrusted, "points").Take(5), _points.Top(5, week, null, "points"));
+        Assert.Equal(Naive(null, e => e.ChatId != Untrusted, "points").Take(5), _points.Top(5, null, null, "points"));
 
         // The operator lists the third group: its records now count brand-wide.
         File.WriteAllText(_dir.File("groups.json"), $$"""{ "groups": [ { "id": {{ChatA}} }, { "id": {{ChatB}} }, { "id": {{Untrusted}} } ] }""");
