@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+
 namespace GroupBot.Commands;
 
 /// <summary>Every command the bot answers; features add theirs at start-up, one line each.</summary>
@@ -17,4 +19,27 @@ public sealed class CommandRegistry
 
     public IReadOnlyList<CommandSpec> UsableBy(Role role) =>
         _commands.Values.Where(c => role == Role.Admin || c.Role == Role.Member).ToList();
+}
+
+/// <summary>A feature's commands, registered with its services; the registry gathers them all at start.</summary>
+public sealed record CommandSource(Func<IServiceProvider, IEnumerable<CommandSpec>> Specs);
+
+public static class CommandSetup
+{
+    /// <summary>Registers a feature's commands (called by each feature's own setup).</summary>
+    public static IServiceCollection AddCommands(this IServiceCollection services, Func<IServiceProvider, IEnumerable<CommandSpec>> specs) =>
+        services.AddSingleton(new CommandSource(specs));
+
+    /// <summary>The registry, the router and roles: /help and every command the features registered.</summary>
+    public static IServiceCollection AddCommandRouting(this IServiceCollection services) => services
+        .AddSingleton<Roles>()
+        .AddSingleton<CommandRouter>()
+        .AddSingleton(sp =>
+        {
+            var registry = new CommandRegistry();
+            registry.Add(HelpCommand.Spec(registry));
+            foreach (var source in sp.GetServices<CommandSource>())
+                foreach (var spec in source.Specs(sp)) registry.Add(spec);
+            return registry;
+        });
 }

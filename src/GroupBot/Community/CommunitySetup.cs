@@ -1,3 +1,4 @@
+using GroupBot.Commands;
 using GroupBot.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -26,6 +27,7 @@ public static class CommunitySetup
             .AddSingleton<Activity>()
             .AddSingleton<Welcomes>()
             .AddHostedService(sp => sp.GetRequiredService<Welcomes>())
-            .AddSingleton<CommunityCommands>();
+            .AddSingleton<CommunityCommands>()
+            .AddCommands(sp => sp.GetRequiredService<CommunityCommands>().Specs);
     }
 }

@@ -1,3 +1,4 @@
+using GroupBot.Commands;
 using GroupBot.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -9,7 +10,8 @@ public static class FaqSetup
 {
     public static IServiceCollection AddFaq(this IServiceCollection services) => services
         .AddSingleton<FaqStore>()
-        .AddSingleton<FaqCommands>();
+        .AddSingleton<FaqCommands>()
+        .AddCommands(sp => [sp.GetRequiredService<FaqCommands>().Spec]);
 
     /// <summary>Seeds global answers from config/faq.json at start (a broken file stops start-up) and on every edit.</summary>
     public static void SyncFaqSeed(this IServiceProvider sp)

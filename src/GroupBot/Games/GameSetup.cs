@@ -1,3 +1,4 @@
+using GroupBot.Commands;
 using GroupBot.Games.GroupBuy;
 using GroupBot.Games.Lottery;
 using GroupBot.Games.PriceGuess;
@@ -21,15 +22,13 @@ public static class GameSetup
         .AddSingleton<IGameFlow>(sp => sp.GetRequiredService<LotteryFlow>())
         .AddSingleton<IGameFlow>(sp => sp.GetRequiredService<GuessFlow>())
         .AddSingleton<IGameFlow>(sp => sp.GetRequiredService<GroupBuyFlow>())
-        .AddSingleton<GameCommands>();
-
-    /// <summary>The game commands, one line each.</summary>
-    public static void AddGameCommands(this Commands.CommandRegistry registry, IServiceProvider sp)
-    {
-        registry.Add(sp.GetRequiredService<LotteryFlow>().Spec);
-        registry.Add(sp.GetRequiredService<GuessFlow>().Spec);
-        registry.Add(sp.GetRequiredService<GuessFlow>().HintSpec);
-        registry.Add(sp.GetRequiredService<GroupBuyFlow>().Spec);
-        foreach (var spec in sp.GetRequiredService<GameCommands>().Specs) registry.Add(spec);
-    }
+        .AddSingleton<GameCommands>()
+        .AddCommands(sp =>
+        [
+            sp.GetRequiredService<LotteryFlow>().Spec,
+            sp.GetRequiredService<GuessFlow>().Spec,
+            sp.GetRequiredService<GuessFlow>().HintSpec,
+            sp.GetRequiredService<GroupBuyFlow>().Spec,
+            .. sp.GetRequiredService<GameCommands>().Specs,
+        ]);
 }

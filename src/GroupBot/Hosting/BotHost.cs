@@ -115,37 +115,18 @@ public static class BotHost
 
         services.AddSingleton<ChatQueues>();
         services.AddSingleton<EventSink>();
-        services.AddSingleton<Roles>();
         services.AddSingleton<Groups>();
-        services.AddSingleton<CommandRouter>();
         services.AddSingleton<EventProcessor>();
         services.AddSingleton<ConfigReloader>();
         services.AddSingleton<RunOutcome>();
         services.AddSingleton<SentMessages>();
-        services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section)
-            .Check("Outbox:GlobalPerSecond", o => o.GlobalPerSecond, o => o.GlobalPerSecond > 0, "messages a second, more than 0 (Telegram allows about 30)")
-            .Check("Outbox:ChatPerSecond", o => o.ChatPerSecond, o => o.ChatPerSecond > 0, "messages a second in one chat, more than 0 (Telegram allows about 1)")
-            .Check("Outbox:ChatBurst", o => o.ChatBurst, o => o.ChatBurst >= 1, "messages one chat may get at once, at least 1")
-            .Check("Outbox:GroupPerMinute", o => o.GroupPerMinute, o => o.GroupPerMinute > 0, "messages a minute in one group, more than 0 (Telegram allows about 20)")
-            .Check("Outbox:MaxAttempts", o => o.MaxAttempts, o => o.MaxAttempts is >= 1 and <= 100, "tries from 1 to 100")
-            .Check("Outbox:MaxInFlight", o => o.MaxInFlight, o => o.MaxInFlight is >= 1 and <= 100, "requests under way at once, from 1 to 100")
-            .ValidateOnStart();
-        services.AddSingleton(sp => sp.GetRequiredService<IOptions<OutboxOptions>>().Value);
-        services.AddSingleton<Outbox.OutboxQueue>();
+        // Each feature registers its own options, services and commands; this only composes them.
+        services.AddOutbox();
+        services.AddCommandRouting();
         services.AddFaq();
         services.AddGames();
         services.AddPosting();
         services.AddCommunity();
-        services.AddSingleton(sp =>
-        {
-            var registry = new CommandRegistry();
-            registry.Add(HelpCommand.Spec(registry));
-            registry.Add(sp.GetRequiredService<FaqCommands>().Spec);
-            registry.AddGameCommands(sp);
-            foreach (var spec in sp.GetRequiredService<PostingCommands>().Specs) registry.Add(spec);
-            foreach (var spec in sp.GetRequiredService<CommunityCommands>().Specs) registry.Add(spec);
-            return registry;
-        });
 
         services.AddHostedService<StorageWatch>();
         services.AddSingleton<Backups>();
@@ -153,7 +134,7 @@ public static class BotHost
         services.AddHostedService<StartupChecks>();
         services.AddHostedService(sp => sp.GetRequiredService<PostScheduler>());
         services.AddHostedService(sp => sp.GetRequiredService<ConfigReloader>());
-        services.AddHostedService(sp => sp.GetRequiredService<Outbox.OutboxQueue>());
+        services.AddOutboxSender();
         services.AddHostedService<BotService>();
         overrides?.Invoke(services);
         return builder.Build();

@@ -128,6 +128,6 @@ public sealed class JsonConfigFile(string path, JsonElement root)
         if (!e.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
             return required ? throw Error($"{at}.{name}", "is missing") : null;
         var text = v.ValueKind == JsonValueKind.Number ? v.GetRawText() : v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-        return Games.Money.TryParse(text, out var fen) ? fen : throw Error($"{at}.{name}", $"'{text ?? v.GetRawText()}' is not an amount such as 9.9 or \"¥9.90\"");
+        return GroupBot.Text.Money.TryParse(text, out var fen) ? fen : throw Error($"{at}.{name}", $"'{text ?? v.GetRawText()}' is not an amount such as 9.9 or \"¥9.90\"");
     }
 }

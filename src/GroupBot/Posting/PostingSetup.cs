@@ -1,3 +1,4 @@
+using GroupBot.Commands;
 using GroupBot.Hosting;
 using GroupBot.Templates;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,7 +22,8 @@ public static class PostingSetup
             .AddSingleton<Schedules>()
             .AddSingleton<PostRenderer>()
             .AddSingleton<PostScheduler>()
-            .AddSingleton<PostingCommands>();
+            .AddSingleton<PostingCommands>()
+            .AddCommands(sp => sp.GetRequiredService<PostingCommands>().Specs);
     }
 
     /// <summary>Loads products.json and schedules.json at start (a broken file stops start-up) and on every edit.</summary>

@@ -74,7 +74,7 @@ public sealed class Schedules
             var window = TimeSpan.FromHours(1);
             if (file.Text(e, at, "catchUp", required: false) is { Length: > 0 } w)
             {
-                if (Games.Duration.ParseDeadline(w, DateTimeOffset.UnixEpoch, TimeZoneInfo.Utc) is not { } end)
+                if (Duration.ParseDeadline(w, DateTimeOffset.UnixEpoch, TimeZoneInfo.Utc) is not { } end)
                     throw file.Error($"{at}.catchUp", $"'{w}' is not a duration such as 30m or 2h");
                 window = end - DateTimeOffset.UnixEpoch;
             }

@@ -188,7 +188,7 @@ public sealed class TemplateStore
     private static ScriptObject Helpers(string lang)
     {
         var helpers = new ScriptObject();
-        helpers.Import("money", new Func<long, string>(GroupBot.Games.Money.Format));
+        helpers.Import("money", new Func<long, string>(Money.Format));
         helpers.Import("lang", new Func<string>(() => lang));
         // Telegram shows <code> as monospace that a phone user copies with one tap (posts are sent as HTML).
         helpers.Import("copyable", new Func<string?, string>(text => "<code>" + Html(text) + "</code>"));

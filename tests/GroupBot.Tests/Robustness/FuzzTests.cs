@@ -95,7 +95,7 @@ public sealed class FuzzTests : IAsyncLifetime
         var random = new Random(7);
         // Junk is never empty, never a number (a negative one included: "/award @x -1" takes a point back) and never an
         // option: the command must be malformed.
-        string Junk() => Nasty[random.Next(Nasty.Length)] is var n && (string.IsNullOrWhiteSpace(GroupBot.Chat.CleanText.Of(n)) || char.IsDigit(n[0])
+        string Junk() => Nasty[random.Next(Nasty.Length)] is var n && (string.IsNullOrWhiteSpace(CleanText.Of(n)) || char.IsDigit(n[0])
             || (n.Length > 1 && n[0] == '-' && char.IsDigit(n[1])) || n.Contains('=') || n.Contains('\n') || n.Contains('\t'))
             ? "x" + n.Trim() : n;
         var malformed = new List<string>();

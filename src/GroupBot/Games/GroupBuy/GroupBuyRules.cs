@@ -20,7 +20,7 @@ public static class GroupBuyRules
     public static (List<Tier>? Tiers, string? Reason, string Part) ParseTiers(string text, long dailyPriceFen)
     {
         var tiers = new List<Tier>();
-        var parts = GroupBot.Commands.TextWidth.Fold(text).Split([',', '，', '、', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var parts = TextWidth.Fold(text).Split([',', '，', '、', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (parts.Length == 0) return (null, "tiers_missing", text);
         if (parts.Length > MaxTiers) return (null, "tiers_too_many", MaxTiers.ToString());
         foreach (var part in parts)

@@ -125,7 +125,7 @@ public static class GuessRules
             var norm = FaqMatcher.Normalize(text);
             return norm.Length > 0 && part.Aliases.Prepend(part.Answer).Select(FaqMatcher.Normalize).Any(a => a.Length > 0 && norm.Contains(a, StringComparison.Ordinal));
         }
-        var folded = GroupBot.Commands.TextWidth.Fold(text);
+        var folded = TextWidth.Fold(text);
         return Amounts.Matches(folded).Any(m => Money.TryParse(m.Value, out var fen) && fen == part.PriceFen);
     }
 
@@ -136,7 +136,7 @@ public static class GuessRules
     /// <summary>"10%", "10", "9折" (90% of the price) → percent off; null when unreadable or not 1–99.</summary>
     public static int? ParseDiscount(string text)
     {
-        var s = GroupBot.Commands.TextWidth.Fold(text.Trim());
+        var s = TextWidth.Fold(text.Trim());
         int off;
         if (s.EndsWith('折') && decimal.TryParse(s[..^1], out var zhe)) off = (int)Math.Round(100 - (zhe < 10 ? zhe * 10 : zhe));
         else if (int.TryParse(s.TrimEnd('%'), out var pct)) off = pct;

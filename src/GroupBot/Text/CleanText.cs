@@ -1,6 +1,7 @@
 using System.Text;
+using GroupBot.Chat;
 
-namespace GroupBot.Chat;
+namespace GroupBot.Text;
 
 /// <summary>
 /// Text from outside is not always valid Unicode (a JSON "\ud800" decodes to a lone surrogate) and LiteDB refuses to

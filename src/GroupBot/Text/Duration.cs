@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using GroupBot.Commands;
 
-namespace GroupBot.Games;
+namespace GroupBot.Text;
 
 /// <summary>
 /// Deadlines as typed in chat: 30m, 2h, 1d, 1h30m, the Chinese 30分钟, 2小时, 1天, 1小时30分钟, 半小时, 1个半小时, or a local

@@ -1,7 +1,7 @@
 using System.Globalization;
 using GroupBot.Commands;
 
-namespace GroupBot.Games;
+namespace GroupBot.Text;
 
 /// <summary>Money is integer fen everywhere (yuan with fen precision); the bot records amounts, it moves no money.</summary>
 public static class Money

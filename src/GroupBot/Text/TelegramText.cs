@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace GroupBot.Chat;
+namespace GroupBot.Text;
 
 /// <summary>
 /// Telegram's length limits: a message holds 4,096 characters, a caption 1,024. User input quoted in a reply is
