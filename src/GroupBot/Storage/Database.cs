@@ -250,7 +250,10 @@ public sealed class Database : IDisposable
             }
             try
             {
-                await WriteBehind();
+                // On a thread of its own: the copy into LiteDB is long, synchronous work, and on a pool thread it would hold up
+                // the events waiting for one (a machine with one core has one pool thread to begin with).
+                await Task.Factory.StartNew(() => WriteBehind().GetAwaiter().GetResult(), CancellationToken.None,
+                    TaskCreationOptions.LongRunning, TaskScheduler.Default);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
