@@ -74,7 +74,7 @@ public sealed class Database : IDisposable
             _lite.UtcDate = true;
             next = Replay();
         }
-        catch (Exception ex) when (ex is LiteException or InvalidCastException or InvalidOperationException or IndexOutOfRangeException or ArgumentException)
+        catch (Exception ex) when (IsDamage(ex))
         {
             _lock?.Dispose();
             // Callers see no LiteDB type: a file that cannot be opened is an I/O problem to them.
@@ -112,8 +112,8 @@ public sealed class Database : IDisposable
         }
     }
 
-    /// <summary>A collection's documents, with keys from older versions (LiteDB ObjectIds) rewritten to the table's own.</summary>
-    private List<BsonDocument> Load<TKey, TRow>(string name, Func<TRow, TKey> key) where TRow : class
+    /// <summary>A collection's rows, with keys from older versions (LiteDB ObjectIds) rewritten to the table's own.</summary>
+    private List<TRow> Load<TKey, TRow>(string name, Func<TRow, TKey> key) where TRow : class
     {
         var col = _lite.GetCollection(name);
         List<BsonDocument> docs;
@@ -121,23 +121,26 @@ public sealed class Database : IDisposable
         {
             docs = col.FindAll().ToList();
         }
-        catch (Exception ex) when (ex is LiteException or InvalidCastException or InvalidOperationException or IndexOutOfRangeException or ArgumentException)
+        catch (Exception ex) when (IsDamage(ex))
         {
             throw Damaged(FilePath, $"collection {name}: {ex.Message}");
         }
         var numeric = typeof(TKey) == typeof(int) || typeof(TKey) == typeof(long);
         var highest = numeric ? docs.Where(d => d["_id"].IsNumber).Select(d => d["_id"].AsInt64).DefaultIfEmpty(0).Max() : 0;
+        var rows = new List<TRow>(docs.Count);
         foreach (var doc in docs)
         {
             var oldId = doc["_id"];
             if (numeric && !oldId.IsNumber) doc["_id"] = typeof(TKey) == typeof(int) ? new BsonValue((int)++highest) : new BsonValue(++highest);
-            var id = new BsonValue(key(Mapper.ToObject<TRow>(doc)));
+            var row = Mapper.ToObject<TRow>(doc);
+            rows.Add(row);
+            var id = new BsonValue(key(row));
             if (id == oldId) continue;
             doc["_id"] = id;
             col.Delete(oldId);
             col.Upsert(doc);
         }
-        return docs;
+        return rows;
     }
 
     /// <summary>Starts a unit of work; it is the ambient unit of this async flow until committed or disposed.</summary>
@@ -185,11 +188,7 @@ public sealed class Database : IDisposable
     public string? GetValue(string key) => _values.Get(key)?.Value;
 
     /// <summary>Sets a value in the current unit, or in a unit of its own when there is none.</summary>
-    public void SetValue(string key, string value)
-    {
-        if (Unit.Current is null) Write(() => _values.Put(new StoredValue { Id = key, Value = value }));
-        else _values.Put(new StoredValue { Id = key, Value = value });
-    }
+    public void SetValue(string key, string value) => _values.Put(new StoredValue { Id = key, Value = value });
 
     /// <summary>
     /// Moves every row that belongs to <paramref name="oldChatId"/> to <paramref name="newChatId"/>, in every table whose
@@ -270,7 +269,6 @@ public sealed class Database : IDisposable
     /// <summary>Writes every committed change not yet in the LiteDB file into it, then drops the journal segments it covered.</summary>
     public async Task WriteBehind()
     {
-        if (_journal is null) return;
         await _writingBehind.WaitAsync();
         try
         {
@@ -285,58 +283,56 @@ public sealed class Database : IDisposable
     private async Task WriteBehindLocked()
     {
         if (_journal is null) return;
+        int segment;
+        List<(ITable Table, Dictionary<object, BsonDocument?> Dirty)> batch;
+        List<ITable> tables;
+        lock (_tables) tables = [.. _tables.Values];
+        lock (Gate)
         {
-            int segment;
-            List<(ITable Table, Dictionary<object, BsonDocument?> Dirty)> batch;
-            List<ITable> tables;
-            lock (_tables) tables = [.. _tables.Values];
-            lock (Gate)
+            segment = _journal.Rotate();
+            batch = tables.Select(t => (t, t.TakeDirty())).Where(b => b.Item2.Count > 0).ToList();
+        }
+        await _journal.WhenDurable(segment);
+        if (batch.Count > 0)
+        {
+            try
             {
-                segment = _journal.Rotate();
-                batch = tables.Select(t => (t, t.TakeDirty())).Where(b => b.Item2.Count > 0).ToList();
+                _lite.BeginTrans();
+                foreach (var (table, dirty) in batch)
+                {
+                    var col = _lite.GetCollection(table.Name);
+                    foreach (var (key, doc) in dirty)
+                    {
+                        if (doc is null) col.Delete(table.KeyToBson(key));
+                        else col.Upsert(doc);
+                    }
+                }
+                _lite.Commit();
+                _lite.Checkpoint();
+                // LiteDB's own writer may have failed behind its back: only what reached the disk counts.
+                if ((_logStream?.Fault ?? _dataStream?.Fault) is { } fault) throw new IOException(fault.Message, fault);
             }
-            await _journal.WhenDurable(segment);
-            if (batch.Count > 0)
+            catch
             {
+                // Nothing is lost: the journal keeps these writes (no segment is deleted from now on).
+                _broken = true;
+                lock (Gate)
+                    foreach (var (table, dirty) in batch) table.Unfreeze(dirty);
                 try
                 {
-                    _lite.BeginTrans();
-                    foreach (var (table, dirty) in batch)
-                    {
-                        var col = _lite.GetCollection(table.Name);
-                        foreach (var (key, doc) in dirty)
-                        {
-                            if (doc is null) col.Delete(table.KeyToBson(key));
-                            else col.Upsert(doc);
-                        }
-                    }
-                    _lite.Commit();
-                    _lite.Checkpoint();
-                    // LiteDB's own writer may have failed behind its back: only what reached the disk counts.
-                    if ((_logStream?.Fault ?? _dataStream?.Fault) is { } fault) throw new IOException(fault.Message, fault);
+                    _lite.Rollback();
                 }
-                catch
+                catch (Exception)
                 {
-                    // Nothing is lost: the journal keeps these writes (no segment is deleted from now on).
-                    _broken = true;
-                    lock (Gate)
-                        foreach (var (table, dirty) in batch) table.Unfreeze(dirty);
-                    try
-                    {
-                        _lite.Rollback();
-                    }
-                    catch (Exception)
-                    {
-                        // LiteDB may refuse even that after a failed write; the journal is what counts.
-                    }
-                    throw;
+                    // LiteDB may refuse even that after a failed write; the journal is what counts.
                 }
+                throw;
             }
-            lock (Gate)
-                foreach (var (table, _) in batch) table.DropFrozen();
-            // After a failed copy, LiteDB's file may lack what earlier segments hold: they all stay for the next start.
-            if (!_broken) _journal.DeleteThrough(segment);
         }
+        lock (Gate)
+            foreach (var (table, _) in batch) table.DropFrozen();
+        // After a failed copy, LiteDB's file may lack what earlier segments hold: they all stay for the next start.
+        if (!_broken) _journal.DeleteThrough(segment);
     }
 
     /// <summary>
@@ -352,7 +348,7 @@ public sealed class Database : IDisposable
             {
                 found.Add((name, _lite.GetCollection(name).FindAll().Count()));
             }
-            catch (Exception ex) when (ex is LiteException or InvalidCastException or InvalidOperationException or IndexOutOfRangeException or ArgumentException)
+            catch (Exception ex) when (IsDamage(ex))
             {
                 throw Damaged(FilePath, $"collection {name}: {ex.Message}");
             }
@@ -434,6 +430,10 @@ public sealed class Database : IDisposable
         if (info.Length % 8192 != 0)
             throw Damaged(file, $"its size ({info.Length} bytes) is not a whole number of 8 KiB pages: the file was cut short");
     }
+
+    /// <summary>What LiteDB throws when a file's pages do not read as it expects.</summary>
+    private static bool IsDamage(Exception ex) =>
+        ex is LiteException or InvalidCastException or InvalidOperationException or IndexOutOfRangeException or ArgumentException;
 
     private static IOException Damaged(string file, string detail) =>
         new($"{file} is damaged ({detail}): restore a backup with `db restore <file>` (see `db check`)");

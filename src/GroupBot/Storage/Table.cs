@@ -37,20 +37,27 @@ public sealed class Table<TKey, TRow> : ITable where TKey : notnull where TRow :
     private Dictionary<object, BsonDocument?>? _frozen;
     private long _lastId;
 
-    internal Table(Database db, string name, Func<TRow, TKey> keyOf, Action<TRow, TKey>? setKey, IEnumerable<BsonDocument> stored)
+    internal Table(Database db, string name, Func<TRow, TKey> keyOf, Action<TRow, TKey>? setKey, IEnumerable<TRow> stored)
     {
         _db = db;
         Name = name;
         _keyOf = keyOf;
         _setKey = setKey;
-        foreach (var doc in stored)
-        {
-            var row = db.Mapper.ToObject<TRow>(doc);
-            var key = keyOf(row);
-            _rows[key] = row;
-            if (key is int i && i > _lastId) _lastId = i;
-            if (key is long l && l > _lastId) _lastId = l;
-        }
+        foreach (var row in stored) Replace(keyOf(row), row);
+    }
+
+    /// <summary>Puts a row in place of the one under its key (null: none), with its index entries; returns the one it replaced.</summary>
+    private TRow? Replace(TKey key, TRow? row)
+    {
+        if (_rows.Remove(key, out var old))
+            foreach (var ix in _indexes.Values) ix.RemoveKey(key);
+        if (row is null) return old;
+        _rows[key] = row;
+        foreach (var ix in _indexes.Values) ix.Add(ix.ValueOf(row), key);
+        // A numbered table's next key stays above every key it holds.
+        long id = key switch { int i => i, long l => l, _ => 0 };
+        if (id > Interlocked.Read(ref _lastId)) Interlocked.Exchange(ref _lastId, id);
+        return old;
     }
 
     public string Name { get; }
@@ -180,16 +187,7 @@ public sealed class Table<TKey, TRow> : ITable where TKey : notnull where TRow :
 
     void ITable.Apply(object key, object? row, BsonDocument? doc)
     {
-        var k = (TKey)key;
-        if (_rows.Remove(k, out var old))
-            foreach (var ix in _indexes.Values) ix.RemoveKey(k);
-        if (row is TRow r)
-        {
-            _rows[k] = r;
-            foreach (var ix in _indexes.Values) ix.Add(ix.ValueOf(r), k);
-            if (k is int i && i > Interlocked.Read(ref _lastId)) Interlocked.Exchange(ref _lastId, i);
-            if (k is long l && l > Interlocked.Read(ref _lastId)) Interlocked.Exchange(ref _lastId, l);
-        }
+        var old = Replace((TKey)key, row as TRow);
         Committed?.Invoke(old, row as TRow);
         _dirty[key] = doc;
     }
@@ -223,13 +221,7 @@ public sealed class Table<TKey, TRow> : ITable where TKey : notnull where TRow :
         var row = doc is null ? null : _db.Mapper.ToObject<TRow>(doc);
         lock (_db.Gate)
         {
-            if (_rows.Remove(k, out var changed))
-                foreach (var ix in _indexes.Values) ix.RemoveKey(k);
-            if (row is not null)
-            {
-                _rows[k] = row;
-                foreach (var ix in _indexes.Values) ix.Add(ix.ValueOf(row), k);
-            }
+            var changed = Replace(k, row);
             // The row is the stored one again: whoever keeps totals hears of it as of any change.
             if (changed is not null || row is not null) Committed?.Invoke(changed, row);
         }
