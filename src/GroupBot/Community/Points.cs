@@ -50,12 +50,10 @@ public sealed class Points
         Rebuild();
     }
 
-    // Running totals. Brand-wide: per member, over the entries seen everywhere (operators' and trusted groups'). Per
-    // group: per member, all its entries and those not made by an operator. A group's trust is noted when its first
-    // entry is counted; when it changes (an operator tags it, config/groups.json is edited) the totals are rebuilt.
-    private readonly Dictionary<long, Totals> _brand = [];
-    // The brand-wide boards kept in order: all time, and each period asked for (a week or a month from its start), built
-    // on first use and then kept up as entries arrive.
+    // Running totals. Brand-wide, over the entries seen everywhere (operators' and trusted groups'): boards kept in order,
+    // all time and each period asked for (a week or a month from its start, built on first use, then kept up). Per group:
+    // per member, all its entries and those not made by an operator. A group's trust is noted when its first entry is
+    // counted; when it changes (an operator tags it, config/groups.json is edited) the totals are rebuilt.
     private readonly RankedBoard _brandBoard = new();
     private readonly Dictionary<DateTime, RankedBoard> _periodBoards = [];
     private readonly Dictionary<long, (Dictionary<long, Totals> All, Dictionary<long, Totals> NotByOperator)> _chats = [];
@@ -100,7 +98,6 @@ public sealed class Points
         if (!_trustOf.TryGetValue(e.ChatId, out var trusted)) _trustOf[e.ChatId] = trusted = _trust.IsTrusted(e.ChatId);
         if (trusted || e.ByOperator)
         {
-            Of(_brand, e.UserId).Add(e);
             var recruits = e.Kind == PointKind.Recruit ? 1 : 0;
             _brandBoard.Add(e.UserId, e.Points, e.SalesFen, recruits);
             foreach (var (since, board) in _periodBoards)
@@ -123,7 +120,6 @@ public sealed class Points
         lock (_db.Gate)
         lock (_totalsLock)
         {
-            _brand.Clear();
             _brandBoard.Clear();
             _periodBoards.Clear();
             _chats.Clear();
@@ -280,9 +276,7 @@ public sealed class Points
     private void ForEach(DateTime? sinceUtc, IReadOnlySet<long>? chats, long? fromChat, Action<Standing> visit)
     {
         EnsureFresh();
-        var trusted = new Dictionary<long, bool>();
-        bool Seen(long chatId, bool byOperator) => chats is not null ? chats.Contains(chatId)
-            : chatId == fromChat || byOperator || (trusted.TryGetValue(chatId, out var t) ? t : trusted[chatId] = _trust.IsTrusted(chatId));
+        bool Seen(long chatId, bool byOperator) => chats is not null ? chats.Contains(chatId) : Visible(chatId, byOperator, fromChat);
         // Additions to the brand's totals: an untrusted group's own records here, and what the current event wrote.
         var extra = new Dictionary<long, Totals>();
         foreach (var e in _entries.Uncommitted())
@@ -295,25 +289,22 @@ public sealed class Points
                 period = _byTime.Skip(FirstAtOrAfter(since)).Select(e => (e.ChatId, e.UserId, e.ByOperator, e)).ToList();
             else
             {
-                IEnumerable<KeyValuePair<long, Totals>> source;
                 if (chats is not null)
                 {
                     // Several groups: a member's totals in each add up.
-                    source = [];
                     foreach (var c in chats)
                         if (_chats.TryGetValue(c, out var chat))
                             foreach (var (user, t) in chat.All) Merge(extra, user, t);
                 }
                 else
                 {
-                    source = _brand;
                     if (fromChat is { } here && _trustOf.TryGetValue(here, out var hereTrusted) && !hereTrusted && _chats.TryGetValue(here, out var mine))
                         foreach (var (user, t) in mine.NotByOperator) Merge(extra, user, t);
-                }
-                foreach (var (user, t) in source)
-                {
-                    if (extra.Remove(user, out var more)) brand.Add((user, t.Points + more.Points, t.SalesFen + more.SalesFen, t.Recruits + more.Recruits));
-                    else brand.Add((user, t.Points, t.SalesFen, t.Recruits));
+                    foreach (var (user, points, sales, recruits) in _brandBoard.All)
+                    {
+                        if (extra.Remove(user, out var more)) brand.Add((user, points + more.Points, sales + more.SalesFen, recruits + more.Recruits));
+                        else brand.Add((user, points, sales, recruits));
+                    }
                 }
             }
         }

@@ -17,6 +17,9 @@ internal sealed class RankedBoard
 
     public int Count(string by) => Set(by).Count;
 
+    /// <summary>Every member's totals, in no order.</summary>
+    public IEnumerable<(long User, long Points, long Sales, int Recruits)> All => _totals.Select(t => (t.Key, t.Value.Points, t.Value.Sales, t.Value.Recruits));
+
     public void Clear()
     {
         _totals.Clear();
