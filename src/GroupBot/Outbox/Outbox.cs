@@ -284,7 +284,7 @@ public sealed class OutboxQueue : BackgroundService
                 return true;
             }
             item.NextUtc = _time.GetUtcNow().UtcDateTime + TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, item.Attempts - 1)));
-            _db.Write(() => _items.Put(item));
+            Record(item.ChatId, () => _items.Put(item));
             _log.LogWarning("Sending {Kind} to chat {ChatId} failed ({Error}); try {Attempt} in {Seconds}s", item.Kind, item.ChatId,
                 ex.Message, item.Attempts + 1, (item.NextUtc - _time.GetUtcNow().UtcDateTime).TotalSeconds);
             return false;
@@ -305,9 +305,8 @@ public sealed class OutboxQueue : BackgroundService
     /// Records a send's result in one unit. It is not awaited: the lane goes on as soon as the result is in memory. If the
     /// journal cannot be written the unit waits there, and the item, gone from its lane, is never sent again.
     /// </summary>
-    private void Finish(OutboxItem item, string state, string? error, int? sentMessageId, bool chatGone = false)
+    private void Finish(OutboxItem item, string state, string? error, int? sentMessageId, bool chatGone = false) => Record(item.ChatId, () =>
     {
-        using var unit = _db.Begin();
         if (chatGone) ChatGone?.Invoke(item.ChatId, error ?? "");
         item.State = state;
         item.Error = error;
@@ -321,7 +320,17 @@ public sealed class OutboxQueue : BackgroundService
             var cutoff = _time.GetUtcNow().UtcDateTime.AddDays(-1);
             foreach (var old in _items.All().Where(i => i.State != OutboxItem.Pending && i.EnqueuedUtc < cutoff)) _items.Delete(old.Id);
         }
-        _ = unit.CommitAsync().ContinueWith(t => _log.LogError(t.Exception, "Recording a send to chat {ChatId} failed", item.ChatId),
+    });
+
+    /// <summary>
+    /// What became of a send, as a unit of its own that is not waited for: in memory at once, on disk with the next group
+    /// commit (a send never waits on the disk, and a full disk holds the record, never the send).
+    /// </summary>
+    private void Record(long chatId, Action write)
+    {
+        using var unit = _db.Begin();
+        write();
+        _ = unit.CommitAsync().ContinueWith(t => _log.LogError(t.Exception, "Recording a send to chat {ChatId} failed", chatId),
             CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
     }
 
