@@ -62,11 +62,11 @@ public sealed class EventProcessor
         }
         catch (Exception ex)
         {
-            unit.Rollback();
             _log.LogError(ex, "Failed to handle {EventType} in chat {ChatId}", evt.GetType().Name, evt.ChatId);
         }
         finally
         {
+            // Rolls back a unit that did not commit (a no-op after a commit), before anything below begins its own.
             unit.Dispose();
         }
         // Nothing of the failed event was kept; it is done with all the same (a poison update is not handled again at

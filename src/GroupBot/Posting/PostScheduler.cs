@@ -16,8 +16,6 @@ public sealed class ScheduleState
     public string Id { get; set; } = "";
     /// <summary>The last fire time handled (posted, or skipped as too old): missed fires are counted from here.</summary>
     public DateTime LastFireUtc { get; set; }
-    /// <summary>No longer used: the rotation is kept per group (<see cref="RotationState"/>).</summary>
-    public List<string> Used { get; set; } = [];
 }
 
 /// <summary>A schedule's rotation in one group: the products posted there in the current round.</summary>
