@@ -45,7 +45,10 @@ public delegate Task<IReadOnlyList<ChatAction>> CommandHandler(CommandContext co
 /// <param name="RoleMatters">for a members' command: whether the caller's role changes what it does with these arguments;
 /// when it does not, the role is not looked up (asking Telegram for a group's admins is a request of its own)</param>
 public sealed record CommandSpec(string Name, Role Role, CommandHandler Handle, IReadOnlyCollection<string>? Options = null, bool Secret = false,
-    Func<CommandArgs, bool>? RoleMatters = null)
+    Func<CommandArgs, bool>? RoleMatters = null, CommandScope Scope = CommandScope.Anywhere)
 {
     public IReadOnlyCollection<string> OptionKeys => Options ?? [];
 }
+
+/// <summary>Where a command may be used: anywhere, only in groups, or only in a private chat with the bot.</summary>
+public enum CommandScope { Anywhere, Groups, Private }

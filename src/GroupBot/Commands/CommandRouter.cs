@@ -31,6 +31,13 @@ public sealed class CommandRouter(CommandRegistry registry, Roles roles, Trust t
         }
 
         var args = new CommandArgs(line, spec.OptionKeys);
+        var isPrivate = message.Chat.Kind is ChatKind.Private;
+        if (spec.Scope == CommandScope.Private && !isPrivate || spec.Scope == CommandScope.Groups && isPrivate)
+        {
+            // Told without asking Telegram for the caller's role: nothing is done here either way.
+            var scope = new CommandContext(message, line, args, Role.Member, language, groups.TimeZoneOf(group), templates, trust.IsOperator(message.From.Id));
+            return scope.Refused(isPrivate ? "groups_only" : "private_only");
+        }
         var role = spec.Role == Role.Admin || spec.RoleMatters?.Invoke(args) != false
             ? await roles.RoleOf(message.Chat, message.From.Id, ct)
             : Role.Member;

@@ -10,6 +10,7 @@ using GroupBot.Posting;
 using GroupBot.Games;
 using GroupBot.Storage;
 using GroupBot.Templates;
+using GroupBot.Web;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -135,6 +136,7 @@ public static class BotHost
         services.AddHostedService(sp => sp.GetRequiredService<PostScheduler>());
         services.AddHostedService(sp => sp.GetRequiredService<ConfigReloader>());
         services.AddOutboxSender();
+        services.AddWebServer();
         services.AddHostedService<BotService>();
         overrides?.Invoke(services);
         return builder.Build();

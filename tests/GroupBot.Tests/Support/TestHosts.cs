@@ -15,6 +15,8 @@ public static class TestHosts
         var settings = new Dictionary<string, string?>
         {
             ["Storage:Path"] = dir.File("bot.db"),
+            // Any free port: tests run side by side.
+            ["Web:Url"] = "http://127.0.0.1:0",
             ["Serilog:WriteTo:File:Args:path"] = dir.File("logs/bot-.log"),
             ["Serilog:WriteTo:Console:Args:restrictedToMinimumLevel"] = "Fatal",
             // Rate limits have tests of their own; elsewhere they would only make tests wait on fake time.
