@@ -100,6 +100,6 @@ public static class TemplateSamples
         "welcome_set" => new { On = true },
         "stats" => new { Days = 7, Joined = 3, Left = 1, ActiveMembers = 5, Messages = 40, Games = 2, Players = 6, GroupBuyPlayers = 3, Conversion = "60%",
             Top = new[] { new { Name = "@a", Points = 10, Sales = "¥1.00" } } },
-        _ => Sample,
+        _ => GroupBot.Commerce.CommerceSamples.For(name) ?? Sample,
     };
 }

@@ -1,0 +1,26 @@
+using GroupBot.Commands;
+using GroupBot.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GroupBot.Commerce;
+
+public static class CommerceSetup
+{
+    /// <summary>Distributor commerce: check-in, share kit, distributor codes, orders, commission, statements.</summary>
+    public static IServiceCollection AddCommerce(this IServiceCollection services)
+    {
+        services.AddOptions<CommerceOptions>().BindConfiguration(CommerceOptions.Section)
+            .Check("Commerce:CheckInPoints", o => o.CheckInPoints, o => o.CheckInPoints is >= 0 and <= 1_000_000, "points from 0 to 1000000")
+            .Check("Commerce:StreakStep", o => o.StreakStep, o => o.StreakStep is >= 0 and <= 1_000_000, "points from 0 to 1000000")
+            .Check("Commerce:StreakMaxBonus", o => o.StreakMaxBonus, o => o.StreakMaxBonus is >= 0 and <= 1_000_000, "points from 0 to 1000000")
+            .Check("Commerce:CommissionPercent", o => string.Join(",", o.EffectiveRates.Select(r => $"{r.Key}={r.Value}")),
+                o => o.EffectiveRates.Values.All(Commission.ValidPercent), "percents from 0 to 100 with at most two decimals")
+            .Check("Commerce:OverridePercent", o => o.OverridePercent, o => Commission.ValidPercent(o.OverridePercent), "a percent from 0 to 100 with at most two decimals")
+            .Check("Commerce:LinkParameter", o => o.LinkParameter, o => o.LinkParameter.Length is > 0 and <= 32 && o.LinkParameter.All(char.IsAsciiLetterOrDigit),
+                "a query parameter name of letters and digits")
+            .ValidateOnStart();
+        return services
+            .AddSingleton<CheckIns>()
+            .AddCommands(sp => [sp.GetRequiredService<CheckIns>().Spec]);
+    }
+}
