@@ -21,6 +21,13 @@ public static class CommerceSetup
             .ValidateOnStart();
         return services
             .AddSingleton<CheckIns>()
-            .AddCommands(sp => [sp.GetRequiredService<CheckIns>().Spec]);
+            .AddSingleton<DistributorCodes>()
+            .AddSingleton<Teams>()
+            .AddSingleton<Orders>()
+            .AddSingleton<OrderImport>()
+            .AddSingleton<ImportFolder>()
+            .AddHostedService(sp => sp.GetRequiredService<ImportFolder>())
+            .AddSingleton<TeamCommands>()
+            .AddCommands(sp => [sp.GetRequiredService<CheckIns>().Spec, sp.GetRequiredService<TeamCommands>().Spec]);
     }
 }

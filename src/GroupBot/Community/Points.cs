@@ -152,14 +152,15 @@ public sealed class Points
     private bool Visible(long chatId, bool byOperator, long? fromChat) => chatId == fromChat || byOperator || _trust.IsTrusted(chatId);
 
     /// <summary>Records points (or a sale); false when an entry with this key exists (a repeat). Promotes when a threshold is passed.</summary>
-    public bool Add(long chatId, long userId, string kind, long points, string note, long by, string? key = null, long salesFen = 0)
+    /// <param name="brandWide">the brand's own record made outside any chat (an imported order): counts everywhere, like an operator's</param>
+    public bool Add(long chatId, long userId, string kind, long points, string note, long by, string? key = null, long salesFen = 0, bool brandWide = false)
     {
         key ??= Guid.NewGuid().ToString("N");
         if (_entries.Exists(key)) return false;
         _entries.Put(new PointEntry
         {
             Key = key, ChatId = chatId, UserId = userId, Kind = kind, Points = points, SalesFen = salesFen, Note = note, By = by,
-            Utc = _time.GetUtcNow().UtcDateTime, ByOperator = by != 0 && _trust.IsOperator(by),
+            Utc = _time.GetUtcNow().UtcDateTime, ByOperator = brandWide || (by != 0 && _trust.IsOperator(by)),
         });
         Promote(userId);
         return true;
