@@ -210,7 +210,7 @@ public sealed class OrdersImportTests : IDisposable
             Assert.Single(stores.Orders.EarningsOf(21, "2026-12"));
             Assert.Single(stores.Orders.EarningsIn("2026-12"));
         }
-        Assert.Contains("2026-12,21,'@dan,,1,0,10.00,1.00,0.00,0.00,1.00", statement);
+        Assert.Contains("2026-12,21,'@dan,初级,1,0,10.00,1.00,0.00,0.00,1.00", statement);
     }
 
     [Fact]
