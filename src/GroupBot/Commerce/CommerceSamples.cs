@@ -15,6 +15,11 @@ public static class CommerceSamples
         "checkin" => new { Name = "@a", Done = true, Points = 6, Streak = 2, Days = 9, Total = 120, Tomorrow = 7 },
         "bargain_notice" => new { Code = "bargain_cut", Value = "¥1.00", More = "¥9.90" },
         "bargain_message" or "bargain_result" => Bargain,
+        "team" => new { Name = "@a", Leader = "@b", Count = 2, Names = new List<string> { "@c", "@d" }, More = 0, Month = "2026-12", TeamSales = "¥100.00",
+            Override = "¥3.00", Set = false },
+        "commerce_notice" => new { Code = "share_form", Value = "x", More = "chestnut / walnut" },
+        "share_kit" => new { Name = "有机甘栗仁", Price = "¥9.90", ListPrice = "¥12.90", Copy = new List<string> { "好吃" }, Link = "https://shop.example.com/p/chestnut?ref=7K3M9QXA",
+            Code = "7K3M9QXA" },
         _ => null,
     };
 }

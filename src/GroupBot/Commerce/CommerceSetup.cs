@@ -28,6 +28,8 @@ public static class CommerceSetup
             .AddSingleton<ImportFolder>()
             .AddHostedService(sp => sp.GetRequiredService<ImportFolder>())
             .AddSingleton<TeamCommands>()
-            .AddCommands(sp => [sp.GetRequiredService<CheckIns>().Spec, sp.GetRequiredService<TeamCommands>().Spec]);
+            .AddSingleton<Poster>()
+            .AddSingleton<ShareCommand>()
+            .AddCommands(sp => [sp.GetRequiredService<CheckIns>().Spec, sp.GetRequiredService<TeamCommands>().Spec, sp.GetRequiredService<ShareCommand>().Spec]);
     }
 }
