@@ -24,6 +24,9 @@ public sealed class CommerceOptions
     /// <summary>A font file with CJK glyphs for posters; empty: the first Noto CJK / WenQuanYi font found on the machine.</summary>
     public string PosterFont { get; set; } = "";
 
+    /// <summary>The month-end level review (off unless enabled).</summary>
+    public ReviewOptions Review { get; set; } = new();
+
     /// <summary>Orders import: the column names of the shop's CSV export (matched without regard to case).</summary>
     public OrderColumns OrderColumns { get; set; } = new();
 
@@ -41,4 +44,19 @@ public sealed class OrderColumns
     /// <summary>Status values that mean paid and refunded (compared without regard to case).</summary>
     public List<string> Paid { get; set; } = ["paid", "已支付", "已付款", "completed", "已完成"];
     public List<string> Refunded { get; set; } = ["refunded", "已退款", "refund", "退款"];
+}
+
+/// <summary>
+/// Month-end review (seeds 001/004): a level is kept by a month's sales. Promotion stays automatic (Community:Levels);
+/// the review, when enabled, moves down whoever sold less than their level's KeepSales in the month just ended.
+/// </summary>
+public sealed class ReviewOptions
+{
+    public bool Enabled { get; set; }
+    /// <summary>Yuan of sales a month that keep each level (a level not listed is always kept), e.g. 中级 500, 高级 2000, 金牌 10000.</summary>
+    public Dictionary<string, decimal> KeepSales { get; set; } = [];
+    /// <summary>At most this many levels down in one review.</summary>
+    public int MaxSteps { get; set; } = 1;
+    /// <summary>Announce the result in every active group whose records count brand-wide.</summary>
+    public bool Announce { get; set; } = true;
 }

@@ -17,6 +17,8 @@ public static class CommerceSamples
         "bargain_message" or "bargain_result" => Bargain,
         "team" => new { Name = "@a", Leader = "@b", Count = 2, Names = new List<string> { "@c", "@d" }, More = 0, Month = "2026-12", TeamSales = "¥100.00",
             Override = "¥3.00", Set = false },
+        "level_review" => new { Month = "2026-11", Count = 1, Changes = new[] { new { Name = "@a", From = "中级", To = "初级", Sales = "¥50.00", Keep = "¥500.00" } },
+            More = 0 },
         "commerce_notice" => new { Code = "share_form", Value = "x", More = "chestnut / walnut" },
         "share_kit" => new { Name = "有机甘栗仁", Price = "¥9.90", ListPrice = "¥12.90", Copy = new List<string> { "好吃" }, Link = "https://shop.example.com/p/chestnut?ref=7K3M9QXA",
             Code = "7K3M9QXA" },

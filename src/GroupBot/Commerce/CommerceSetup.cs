@@ -18,6 +18,9 @@ public static class CommerceSetup
             .Check("Commerce:OverridePercent", o => o.OverridePercent, o => Commission.ValidPercent(o.OverridePercent), "a percent from 0 to 100 with at most two decimals")
             .Check("Commerce:LinkParameter", o => o.LinkParameter, o => o.LinkParameter.Length is > 0 and <= 32 && o.LinkParameter.All(char.IsAsciiLetterOrDigit),
                 "a query parameter name of letters and digits")
+            .Check("Commerce:Review:KeepSales", o => string.Join(",", o.Review.KeepSales.Select(r => $"{r.Key}={r.Value}")),
+                o => o.Review.KeepSales.Values.All(v => v is >= 0 and <= 100_000_000 && decimal.Round(v, 2) == v), "yuan amounts per level")
+            .Check("Commerce:Review:MaxSteps", o => o.Review.MaxSteps, o => o.Review.MaxSteps is >= 1 and <= 10, "levels from 1 to 10")
             .ValidateOnStart();
         return services
             .AddSingleton<CheckIns>()
@@ -27,6 +30,8 @@ public static class CommerceSetup
             .AddSingleton<OrderImport>()
             .AddSingleton<ImportFolder>()
             .AddHostedService(sp => sp.GetRequiredService<ImportFolder>())
+            .AddSingleton<MonthlyReview>()
+            .AddHostedService(sp => sp.GetRequiredService<MonthlyReview>())
             .AddSingleton<TeamCommands>()
             .AddSingleton<Poster>()
             .AddSingleton<ShareCommand>()

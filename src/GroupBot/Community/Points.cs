@@ -178,6 +178,10 @@ public sealed class Points
     public long PointsSince(long userId, DateTime sinceUtc, long? fromChat = null) =>
         _entries.Where("UserId", userId).Where(e => e.Utc >= sinceUtc && Visible(e, fromChat)).Sum(e => e.Points);
 
+    /// <summary>A member's sales (fen) in [from, to), brand-wide (null <paramref name="fromChat"/>) or as seen from a chat.</summary>
+    public long SalesSince(long userId, DateTime sinceUtc, DateTime? beforeUtc = null, long? fromChat = null) =>
+        _entries.Where("UserId", userId).Where(e => e.Utc >= sinceUtc && (beforeUtc is null || e.Utc < beforeUtc) && Visible(e, fromChat)).Sum(e => e.SalesFen);
+
     /// <summary>
     /// Standings since a time (null: all time), in some chats (null: every chat whose records are seen from
     /// <paramref name="fromChat"/>), best first by the given measure.
@@ -376,8 +380,10 @@ public sealed class Points
         var member = _members.Find(userId);
         if (member is null) return;
         var levels = _options.CurrentValue.EffectiveLevels;
-        var points = TotalPoints(userId);
-        var sales = TotalSales(userId) / 100m;
+        // After a month-end review moved them down, a level is earned again by what they do from then on.
+        var since = member.ReviewedDownUtc;
+        var points = since is { } s0 ? PointsSince(userId, s0) : TotalPoints(userId);
+        var sales = (since is { } s1 ? SalesSince(userId, s1) : TotalSales(userId)) / 100m;
         var earned = levels.LastOrDefault(l => (l.MinPoints is { } p && points >= p) || (l.MinSales is { } s && sales >= s));
         if (earned is null) return;
         var current = levels.ToList().FindIndex(l => l.Name == member.Level);
