@@ -203,6 +203,11 @@ public sealed class OrdersImportTests : IDisposable
         var (out3, err3) = (new StringWriter(), new StringWriter());
         Assert.Equal(0, await CommerceCli.Run(["statement", "--month", "2026-12"], out3, err3, root, _time.GetUtcNow()));
         var statement = await File.ReadAllTextAsync(out3.ToString().Trim());
+        // `report` writes the statements of this month and the last beside its other files.
+        var reports = Path.Combine(root, "reports");
+        Assert.Equal(0, GroupBot.Community.ReportCli.Run(["--out", reports], new StringWriter(), new StringWriter(), root, _time.GetUtcNow()));
+        Assert.Contains("2026-12,21,'@dan,初级,1,0,10.00,1.00", await File.ReadAllTextAsync(Path.Combine(reports, "statement-2026-12.csv")));
+        Assert.True(File.Exists(Path.Combine(reports, "statement-2026-11.csv")));
         using (var check = new Database(dbPath, readOnly: true))
         {
             var stores = CommerceCli.Stores.Open(check, Shanghai, new CommerceOptions(), new CommunityOptions(), _time, null);
