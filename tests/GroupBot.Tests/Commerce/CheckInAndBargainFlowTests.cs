@@ -59,6 +59,15 @@ public sealed class CheckInAndBargainFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Help_lists_the_new_commands()
+    {
+        var help = (await _bot.Say(Users[0], "/help")).All();
+        Assert.Contains("/checkin — 每日签到领积分", help);
+        Assert.Contains("/bargain <商品编号> — 发起砍价", help);
+        Assert.Contains("/team", help);
+    }
+
+    [Fact]
     public async Task Check_in_is_for_groups()
     {
         var reply = await _bot.SayIn(new ChatInfo(Users[1].Id, ChatKind.Private, "U1"), Users[1], "/checkin");

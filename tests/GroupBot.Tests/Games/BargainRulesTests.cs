@@ -99,4 +99,16 @@ public sealed class BargainRulesTests
         Assert.NotEqual(a, BargainRules.Coupon(1, Enumerable.Repeat((byte)1, 32).ToArray()));
         Assert.Matches("^KJ1-[0-9A-F]{6}$", a);
     }
+
+    [Fact]
+    public void The_verify_tool_re_derives_a_bargain_s_cuts_from_its_revealed_seed()
+    {
+        var seed = Enumerable.Repeat((byte)9, 32).ToArray();
+        var game = Open(1290, 690, 5, seed);
+        var output = new StringWriter();
+        Assert.Equal(0, LotteryVerify.Run(["lottery", game.Bargain!.SeedHex, Money.Format(1290 - 690), "5"], output, new StringWriter()));
+        foreach (var (cut, k) in BargainRules.Cuts(game.Bargain).Select((c, i) => (c, i + 1)))
+            Assert.Contains($"{k,4}. {Money.Format(cut)}", output.ToString());
+        Assert.Contains(game.Bargain.SeedHash, output.ToString());
+    }
 }
