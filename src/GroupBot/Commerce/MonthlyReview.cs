@@ -15,12 +15,14 @@ public sealed record LevelChange(long UserId, string From, string To, long Sales
 /// <summary>
 /// The month-end level review: on the 1st (local time, Bot:TimeZone) the month just ended is reviewed once (a value in
 /// the database marks it done, so a restart neither repeats nor skips it: a review missed while the bot was down runs at
-/// the next start). Levels an admin set with /level are left alone.
+/// the next start). The first month reviewed is the first that began with the review enabled. Levels an admin set with
+/// /level are left alone.
 /// </summary>
 public sealed class MonthlyReview(Database db, Members members, Points points, Orders orders, Groups groups, Trust trust, OutboxQueue outbox,
     TemplateStore templates, IOptionsMonitor<CommerceOptions> options, IOptionsMonitor<CommunityOptions> community, IOptionsMonitor<BotOptions> bot,
     TimeProvider time, ILogger<MonthlyReview> log) : IHostedService, IDisposable
 {
+    private const string SinceKey = "commerce:review:since";
     private ITimer? _timer;
     private readonly SemaphoreSlim _running = new(1, 1);
 
@@ -55,6 +57,14 @@ public sealed class MonthlyReview(Database db, Members members, Points points, O
             var ended = thisMonth.AddMonths(-1);
             var key = $"commerce:review:{ended:yyyy-MM}";
             if (db.GetValue(key) is not null) return [];
+            // Only months that began with the review on: turning it on mid-month does not judge the month before by rules
+            // nobody was told about.
+            if (db.GetValue(SinceKey) is not { } since)
+            {
+                db.Write(() => db.SetValue(SinceKey, thisMonth.ToString("yyyy-MM")));
+                return [];
+            }
+            if (string.CompareOrdinal(ended.ToString("yyyy-MM"), since) < 0) return [];
             var fromUtc = TimeZoneInfo.ConvertTimeToUtc(ended, zone);
             var toUtc = TimeZoneInfo.ConvertTimeToUtc(thisMonth, zone);
             var levels = community.CurrentValue.EffectiveLevels.Select(l => l.Name).ToList();
