@@ -47,7 +47,7 @@ public static class CommerceCli
                 using (db)
                 {
                     var stores = Stores.Open(db, zone, commerce, community, clock, Path.Combine(root, "config", "groups.json"));
-                    var text = await File.ReadAllTextAsync(file, Encoding.UTF8);
+                    var text = OrderImport.ReadText(await File.ReadAllBytesAsync(file));
                     using var unit = db.Begin();
                     var report = stores.Import.Import(text, commerce.OrderColumns, zone);
                     foreach (var line in report.Lines()) output.WriteLine(line);

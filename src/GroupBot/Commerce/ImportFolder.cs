@@ -74,7 +74,7 @@ public sealed class ImportFolder(Database db, OrderImport import, IOptionsMonito
         ImportReport report;
         using (var unit = db.Begin())
         {
-            report = import.Import(await File.ReadAllTextAsync(file), options.CurrentValue.OrderColumns, zone);
+            report = import.Import(OrderImport.ReadText(await File.ReadAllBytesAsync(file)), options.CurrentValue.OrderColumns, zone);
             if (report.FileError is null) await unit.CommitAsync();
         }
         var target = Path.Combine(folder, report.FileError is null ? "done" : "failed");

@@ -46,6 +46,22 @@ public sealed class OrderImport(Orders orders, DistributorCodes codes, TimeProvi
         "yyyy-M-d H:mm:ss", "yyyy-M-d H:mm", "yyyy年M月d日 H:mm:ss", "yyyy年M月d日 H:mm", "yyyy年M月d日",
     ];
 
+    /// <summary>
+    /// A file's text: UTF-8 (with or without BOM), else GB18030 — what Excel and many Chinese shop systems save a CSV as.
+    /// </summary>
+    public static string ReadText(byte[] bytes)
+    {
+        try
+        {
+            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+            return Encoding.GetEncoding("GB18030").GetString(bytes);
+        }
+    }
+
     public ImportReport Import(string text, OrderColumns columns, TimeZoneInfo zone)
     {
         var report = new ImportReport();

@@ -153,6 +153,14 @@ public sealed class OrdersImportTests : IDisposable
         unit.Commit();
         Assert.Equal(1, ok.Credited);
         Assert.Equal(new DateTime(2026, 12, 1, 2, 0, 0, DateTimeKind.Utc), _stores.Orders.Find("Q-1")!.PaidUtc);
+
+        // The same export saved by Excel in GB18030 (no UTF-8): read right all the same.
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        var gbk = Encoding.GetEncoding("GB18030").GetBytes($"订单号,推广码,实付金额,付款时间,订单状态\nQ-2,{amy},10,2026年12月1日 10:00,已付款\n");
+        Assert.Throws<DecoderFallbackException>(() => new UTF8Encoding(false, true).GetString(gbk));
+        using var unit2 = _db.Begin();
+        Assert.Equal(1, _stores.Import.Import(OrderImport.ReadText(gbk), columns, Shanghai).Credited);
+        unit2.Commit();
     }
 
     [Fact]

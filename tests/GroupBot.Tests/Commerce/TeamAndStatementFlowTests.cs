@@ -61,7 +61,7 @@ public sealed class TeamAndStatementFlowTests : IAsyncLifetime
 
         // Amy 初级 10% of ¥100 + 5% override on Bob's ¥200 = ¥20.00; Bob 10% of ¥200 = ¥20.00.
         var me = (await _bot.Say(Amy, "/me")).All();
-        Assert.Contains("本月业绩 ¥100.00 · 佣金 ¥20.00", me);
+        Assert.Contains("\n本月业绩 ¥100.00 · 佣金 ¥20.00", me);
         Assert.Contains("累计销售 ¥100.00", me);
         var team = (await _bot.Say(Amy, "/team")).All();
         Assert.Contains("团队 1 人：@bob", team);
