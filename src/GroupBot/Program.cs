@@ -8,6 +8,7 @@ return args switch
     ["verify", .. var rest] => LotteryVerify.Run(rest, Console.Out, Console.Error),
     ["templates", .. var rest] => TemplatesCli.Run(rest, Console.Out, Console.Error),
     ["report", .. var rest] => ReportCli.Run(rest, Console.Out, Console.Error),
+    ["orders", .. var rest] => await GroupBot.Commerce.CommerceCli.Run(rest, Console.Out, Console.Error),
     ["db", .. var rest] => GroupBot.Storage.DatabaseCli.Run(rest, Console.Out, Console.Error),
     _ => await BotHost.RunAsync(args),
 };

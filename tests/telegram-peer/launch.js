@@ -29,7 +29,7 @@ if (!raw) {
     if (f.retryAfter !== undefined) body.parameters = { retry_after: f.retryAfter };
     return res.status(f.code).json(body);
   });
-  // multipart/form-data (sendPhoto with a file): text fields are read, file contents are skipped
+  // multipart/form-data (sendPhoto with a file): text fields are read, a file is kept as its name, size and bytes
   app.use('/bot:token/sendPhoto', express.raw({ type: 'multipart/form-data', limit: '20mb' }), (req, _res, next) => {
     if (!Buffer.isBuffer(req.body)) return next();
     const boundary = /boundary="?([^";]+)"?/.exec(req.headers['content-type'] || '')?.[1];
@@ -38,7 +38,8 @@ if (!raw) {
       for (const part of req.body.toString('latin1').split('--' + boundary)) {
         // .NET writes name=chat_id unquoted, browsers name="chat_id": accept both
         const m = /name="?([^";\r\n]+)"?(?:; filename\*?="?([^";\r\n]*)"?)?[\s\S]*?\r\n\r\n([\s\S]*)\r\n$/.exec(part);
-        if (m) fields[m[1]] = m[2] !== undefined ? { filename: m[2], size: m[3].length } : Buffer.from(m[3], 'latin1').toString('utf8');
+        // data: the uploaded bytes (base64), so a test can look at the picture the bot sent (a poster's QR code)
+        if (m) fields[m[1]] = m[2] !== undefined ? { filename: m[2], size: m[3].length, data: Buffer.from(m[3], 'latin1').toString('base64') } : Buffer.from(m[3], 'latin1').toString('utf8');
       }
     }
     if (typeof fields.reply_markup === 'string') try { fields.reply_markup = JSON.parse(fields.reply_markup); } catch { /* keep text */ }
@@ -169,7 +170,9 @@ if (!raw) {
     let markup = arg(req, 'reply_markup');
     if (typeof markup === 'string') try { markup = JSON.parse(markup); } catch { /* keep */ }
     const caption = arg(req, 'caption') || '';
-    const msg = server.addBotMessage({ chat_id: chatId, text: caption, caption, photo, parse_mode: arg(req, 'parse_mode'), reply_markup: markup }, req.params.token);
+    // photo_file: the uploaded file an "attach://<name>" photo points to ({ filename, size, data })
+    const attached = typeof photo === 'string' && photo.startsWith('attach://') ? req.body[photo.slice('attach://'.length)] : undefined;
+    const msg = server.addBotMessage({ chat_id: chatId, text: caption, caption, photo, photo_file: attached, parse_mode: arg(req, 'parse_mode'), reply_markup: markup }, req.params.token);
     ok(res, fixMsg({ ...msg, photo: [{ file_id: 'peer-photo-' + msg.message_id, file_unique_id: 'p' + msg.message_id, width: 1, height: 1 }] }));
   });
   // createChatInviteLink: a fresh link each call, named as asked

@@ -8,7 +8,7 @@ namespace GroupBot.Community;
 
 /// <summary>/me, /top, /mylink for everyone; /award, /sale, /level, /welcome, /stats for admins.</summary>
 public sealed class CommunityCommands(Members members, Points points, Trust trust, InviteLinks links, Groups groups, Activity activity, GameStore games,
-    IChatAdapter adapter, IOptionsMonitor<CommunityOptions> options, TimeProvider time, ILogger<CommunityCommands> log)
+    IChatAdapter adapter, IOptionsMonitor<CommunityOptions> options, TimeProvider time, ILogger<CommunityCommands> log, Commerce.Orders orders)
 {
     public IEnumerable<CommandSpec> Specs =>
     [
@@ -29,8 +29,13 @@ public sealed class CommunityCommands(Members members, Points points, Trust trus
         // Brand-wide records, and this group's own when it is not trusted (they count here only).
         var here = ctx.ChatId;
         var (rank, ranked) = points.RankOf(me.UserId, here);
+        // This month's statement from imported orders (Commerce): own sales, commission and the team override.
+        var statement = orders.StatementOf(me.UserId, Commerce.Orders.MonthOf(time.GetUtcNow().UtcDateTime, ctx.TimeZone));
         return ctx.Reply("me", new
         {
+            MonthSales = Money.Format(statement.SalesFen),
+            Commission = Money.Format(statement.TotalFen),
+            Earned = statement.Orders + statement.Refunds > 0 || statement.OverrideFen != 0,
             Name = Members.DisplayName(me),
             Level = me.Level ?? options.CurrentValue.EffectiveLevels[0].Name,
             Points = points.TotalPoints(me.UserId, here),

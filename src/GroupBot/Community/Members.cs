@@ -16,6 +16,8 @@ public sealed class Member
     public long? InvitedBy { get; set; }
     public long? InvitedInChat { get; set; }
     public DateTime FirstSeenUtc { get; set; }
+    /// <summary>When a month-end review (Commerce) last moved this member down: automatic promotion counts from then.</summary>
+    public DateTime? ReviewedDownUtc { get; set; }
 }
 
 /// <summary>Who is who: profiles kept current from every message, and @username / text-mention resolution.</summary>
@@ -44,6 +46,9 @@ public sealed class Members
     }
 
     public Member? Find(long userId) => _members.Get(userId);
+
+    /// <summary>Everyone with a level (for the month-end review).</summary>
+    public IReadOnlyList<Member> WithLevel() => _members.All().Where(m => m.Level is not null).OrderBy(m => m.UserId).ToList();
 
     public void Save(Member member) => _members.Put(member);
 

@@ -152,14 +152,15 @@ public sealed class Points
     private bool Visible(long chatId, bool byOperator, long? fromChat) => chatId == fromChat || byOperator || _trust.IsTrusted(chatId);
 
     /// <summary>Records points (or a sale); false when an entry with this key exists (a repeat). Promotes when a threshold is passed.</summary>
-    public bool Add(long chatId, long userId, string kind, long points, string note, long by, string? key = null, long salesFen = 0)
+    /// <param name="brandWide">the brand's own record made outside any chat (an imported order): counts everywhere, like an operator's</param>
+    public bool Add(long chatId, long userId, string kind, long points, string note, long by, string? key = null, long salesFen = 0, bool brandWide = false)
     {
         key ??= Guid.NewGuid().ToString("N");
         if (_entries.Exists(key)) return false;
         _entries.Put(new PointEntry
         {
             Key = key, ChatId = chatId, UserId = userId, Kind = kind, Points = points, SalesFen = salesFen, Note = note, By = by,
-            Utc = _time.GetUtcNow().UtcDateTime, ByOperator = by != 0 && _trust.IsOperator(by),
+            Utc = _time.GetUtcNow().UtcDateTime, ByOperator = brandWide || (by != 0 && _trust.IsOperator(by)),
         });
         Promote(userId);
         return true;
@@ -176,6 +177,10 @@ public sealed class Points
     /// <summary>A member's points since a time, as seen from a chat (from the member's own entries, not a board).</summary>
     public long PointsSince(long userId, DateTime sinceUtc, long? fromChat = null) =>
         _entries.Where("UserId", userId).Where(e => e.Utc >= sinceUtc && Visible(e, fromChat)).Sum(e => e.Points);
+
+    /// <summary>A member's sales (fen) in [from, to), brand-wide (null <paramref name="fromChat"/>) or as seen from a chat.</summary>
+    public long SalesSince(long userId, DateTime sinceUtc, DateTime? beforeUtc = null, long? fromChat = null) =>
+        _entries.Where("UserId", userId).Where(e => e.Utc >= sinceUtc && (beforeUtc is null || e.Utc < beforeUtc) && Visible(e, fromChat)).Sum(e => e.SalesFen);
 
     /// <summary>
     /// Standings since a time (null: all time), in some chats (null: every chat whose records are seen from
@@ -375,8 +380,10 @@ public sealed class Points
         var member = _members.Find(userId);
         if (member is null) return;
         var levels = _options.CurrentValue.EffectiveLevels;
-        var points = TotalPoints(userId);
-        var sales = TotalSales(userId) / 100m;
+        // After a month-end review moved them down, a level is earned again by what they do from then on.
+        var since = member.ReviewedDownUtc;
+        var points = since is { } s0 ? PointsSince(userId, s0) : TotalPoints(userId);
+        var sales = (since is { } s1 ? SalesSince(userId, s1) : TotalSales(userId)) / 100m;
         var earned = levels.LastOrDefault(l => (l.MinPoints is { } p && points >= p) || (l.MinSales is { } s && sales >= s));
         if (earned is null) return;
         var current = levels.ToList().FindIndex(l => l.Name == member.Level);

@@ -9,7 +9,8 @@ namespace GroupBot.Community;
 
 /// <summary>
 /// `report [--days 7] [--out folder]`: every group's figures for the last days as a CSV an operator opens in a
-/// spreadsheet, plus a PNG chart of messages per day for the busiest groups. Reads a snapshot of the database,
+/// spreadsheet, plus a PNG chart of messages per day for the busiest groups, and the distributors' statements
+/// (statement-yyyy-MM.csv) for this month and the last. Reads a snapshot of the database,
 /// so it works while the bot runs.
 /// </summary>
 public static class ReportCli
@@ -51,6 +52,12 @@ public static class ReportCli
         output.WriteLine(csv);
         output.WriteLine(summary);
         output.WriteLine(png);
+        // The distributors' monthly statements (Commerce): this month so far and the month before.
+        var stores = Commerce.CommerceCli.Stores.Open(db, zone, config.GetSection(Commerce.CommerceOptions.Section).Get<Commerce.CommerceOptions>() ?? new(),
+            config.GetSection(CommunityOptions.Section).Get<CommunityOptions>() ?? new(), new FixedClock(time), null);
+        var month = TimeZoneInfo.ConvertTime(time, zone);
+        foreach (var m in new[] { month.AddMonths(-1), month })
+            output.WriteLine(Commerce.Statements.WriteCsv(stores.Orders, stores.Members, m.ToString("yyyy-MM", CultureInfo.InvariantCulture), outFolder));
         return 0;
     }
 

@@ -40,6 +40,7 @@ public sealed class Game
     public LotteryPart? Lottery { get; set; }
     public GuessPart? Guess { get; set; }
     public GroupBuyPart? GroupBuy { get; set; }
+    public BargainPart? Bargain { get; set; }
 
     public bool IsLive => State is GameState.Open or GameState.Full;
 
@@ -121,4 +122,22 @@ public sealed class GroupBuyPart
     public long BonusFen { get; set; }
     /// <summary>Set at settlement: the price everyone pays, or null when the buy failed.</summary>
     public long? FinalPriceFen { get; set; }
+}
+
+/// <summary>砍价: the product, its list and floor price, the committed seed the cuts come from; helpers are the game's players.</summary>
+public sealed class BargainPart
+{
+    public string StarterName { get; set; } = "";
+    public string ProductId { get; set; } = "";
+    public string Product { get; set; } = "";
+    public long ListFen { get; set; }
+    public long FloorFen { get; set; }
+    /// <summary>How many cuts reach the floor.</summary>
+    public int Helpers { get; set; }
+    /// <summary>Secret until settlement: the cuts come only from it.</summary>
+    public string SeedHex { get; set; } = "";
+    public string SeedHash { get; set; } = "";
+    /// <summary>Set at settlement when anyone helped: the starter's price, and the code to show the seller.</summary>
+    public long? FinalFen { get; set; }
+    public string? Coupon { get; set; }
 }

@@ -14,6 +14,8 @@ public static class LedgerKind
     public const string Bonus = "bonus";
     /// <summary>A group-buy purchase at the price reached (the deposit counts towards it).</summary>
     public const string Order = "order";
+    /// <summary>A bargain's result: the price the starter may buy at, with the coupon code as its note.</summary>
+    public const string Coupon = "coupon";
 }
 
 public sealed class LedgerEntry

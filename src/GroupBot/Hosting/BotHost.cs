@@ -2,12 +2,14 @@ using GroupBot.Chat;
 using GroupBot.Chat.Local;
 using GroupBot.Chat.Telegram;
 using GroupBot.Commands;
+using GroupBot.Commerce;
 using GroupBot.Community;
 using GroupBot.Faq;
 using GroupBot.Outbox;
 using GroupBot.Pipeline;
 using GroupBot.Posting;
 using GroupBot.Games;
+using GroupBot.Games.Bargain;
 using GroupBot.Storage;
 using GroupBot.Templates;
 using GroupBot.Web;
@@ -128,6 +130,8 @@ public static class BotHost
         services.AddGames();
         services.AddPosting();
         services.AddCommunity();
+        services.AddBargain();
+        services.AddCommerce();
 
         services.AddHostedService<StorageWatch>();
         services.AddSingleton<Backups>();

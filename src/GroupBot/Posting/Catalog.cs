@@ -3,7 +3,7 @@ using GroupBot.Hosting;
 namespace GroupBot.Posting;
 
 public sealed record Product(string Id, string Name, long PriceFen, long? ListPriceFen, string? Image, IReadOnlyList<string> Copy,
-    IReadOnlyList<string> Tags, string Theme);
+    IReadOnlyList<string> Tags, string Theme, string? Url = null, long? BargainFloorFen = null);
 
 /// <summary>config/products.json: the catalog the daily posts draw from. Replaced whole on a good edit.</summary>
 public sealed class Catalog
@@ -35,9 +35,18 @@ public sealed class Catalog
             var image = file.Text(e, at, "image", required: false);
             if (image.Length > 0 && !Uri.TryCreate(image, UriKind.Absolute, out _) && !File.Exists(ResolveImage(path, image)))
                 throw file.Error($"{at}.image", $"'{image}' is neither a URL nor a file that exists");
-            products.Add(new Product(id, file.Text(e, at, "name"), file.Money(e, at, "price", required: true)!.Value,
-                file.Money(e, at, "listPrice", required: false), image.Length == 0 ? null : ResolveImage(path, image), copy,
-                file.Texts(e, at, "tags"), theme));
+            // url: the shop page a distributor's personal link points to (their code is added as ?ref=…).
+            var url = file.Text(e, at, "url", required: false);
+            if (url.Length > 0 && !(Uri.TryCreate(url, UriKind.Absolute, out var shop) && shop.Scheme is "http" or "https"))
+                throw file.Error($"{at}.url", $"'{url}' must be an http(s) address");
+            var price = file.Money(e, at, "price", required: true)!.Value;
+            var listPrice = file.Money(e, at, "listPrice", required: false);
+            // bargainFloor: the lowest price a 砍价 can reach; below the price a bargain starts from.
+            var floor = file.Money(e, at, "bargainFloor", required: false);
+            if (floor is { } f && f >= (listPrice ?? price)) throw file.Error($"{at}.bargainFloor", "must be below the price a bargain starts from (listPrice, else price)");
+            products.Add(new Product(id, file.Text(e, at, "name"), price,
+                listPrice, image.Length == 0 ? null : ResolveImage(path, image), copy,
+                file.Texts(e, at, "tags"), theme, url.Length == 0 ? null : url, floor));
         }
         return products;
     }

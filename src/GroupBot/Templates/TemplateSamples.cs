@@ -90,7 +90,8 @@ public static class TemplateSamples
         "games_which" => new { Verb = "join", Games = new[] { new { Id = 1, Kind = "lottery", Prize = "栗子一袋", Product = "" } } },
         "lottery_verify" => new { Id = 1, State = "settled", SeedHash = "ab12", Seed = "cd34", Pot = "¥1.00", Sum = "¥1.00", Slots = 1, HashOk = true,
             Shares = new[] { new { Order = 1, Amount = "¥1.00", Name = "@a", Got = "¥1.00", Ok = true } }, AllOk = true },
-        "me" => new { Name = "@a", Level = "金牌", Points = 150, Week = 10, Month = 50, Sales = "¥299.00", Rank = 1, Ranked = 3, Recruits = 2, InvitedBy = "@b" },
+        "me" => new { Name = "@a", Level = "金牌", Points = 150, Week = 10, Month = 50, Sales = "¥299.00", Rank = 1, Ranked = 3, Recruits = 2, InvitedBy = "@b",
+            MonthSales = "¥99.00", Commission = "¥9.90", Earned = true },
         "top" => new { Period = "week", By = "points", Scope = "city:上海", Rows = new[] { new { Rank = 1, Name = "@a", Points = 10, Sales = "¥1.00", Recruits = 1 } } },
         "mylink" => new { Link = "https://t.me/+x", Private = false, Failed = false },
         "awarded" => new { Name = "@a", Points = 10, Reason = "好文案", Total = 20, Level = "中级", Local = true },
@@ -100,6 +101,6 @@ public static class TemplateSamples
         "welcome_set" => new { On = true },
         "stats" => new { Days = 7, Joined = 3, Left = 1, ActiveMembers = 5, Messages = 40, Games = 2, Players = 6, GroupBuyPlayers = 3, Conversion = "60%",
             Top = new[] { new { Name = "@a", Points = 10, Sales = "¥1.00" } } },
-        _ => Sample,
+        _ => GroupBot.Commerce.CommerceSamples.For(name) ?? Sample,
     };
 }
