@@ -35,6 +35,8 @@ public sealed class Table<TKey, TRow> : ITable where TKey : notnull where TRow :
     private readonly Dictionary<string, RowIndex> _indexes = [];
     private Dictionary<object, BsonDocument?> _dirty = [];
     private Dictionary<object, BsonDocument?>? _frozen;
+    /// <summary>Keys put since the writer behind last took the dirty rows that are not in LiteDB (under the gate).</summary>
+    private HashSet<object> _fresh = [];
     private long _lastId;
 
     internal Table(Database db, string name, Func<TRow, TKey> keyOf, Action<TRow, TKey>? setKey, IEnumerable<TRow> stored)
@@ -189,6 +191,16 @@ public sealed class Table<TKey, TRow> : ITable where TKey : notnull where TRow :
     {
         var old = Replace((TKey)key, row as TRow);
         Committed?.Invoke(old, row as TRow);
+        if (row is null)
+        {
+            // A row put and deleted between two copies never reaches LiteDB (inbox updates, sent outbox items): a
+            // delete there would only search its index for nothing.
+            if (_fresh.Remove(key)) _dirty.Remove(key);
+            else _dirty[key] = null;
+            return;
+        }
+        // Not committed before and no change of the key on its way into LiteDB: the file has no such row.
+        if (old is null && !_dirty.ContainsKey(key) && !(_frozen?.ContainsKey(key) ?? false)) _fresh.Add(key);
         _dirty[key] = doc;
     }
 
@@ -197,6 +209,7 @@ public sealed class Table<TKey, TRow> : ITable where TKey : notnull where TRow :
         var taken = _dirty;
         _frozen = taken;
         _dirty = [];
+        _fresh = [];
         return taken;
     }
 
