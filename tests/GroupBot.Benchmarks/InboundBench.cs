@@ -201,6 +201,8 @@ public static class InboundBench
             if ((liteDbFailure.Text ?? last?.LiteDbFailure) is { } failure) result.AppendLine($"first LiteDB exception in the process: {failure}");
             result.AppendLine(probe is null ? "database after the run: reopens, reads every collection and takes new writes" : $"database after the run: BROKEN — {probe}");
             result.AppendLine($"verdict: {(ok ? "PASS" : "FAIL")} (criteria: every update answered exactly once, each chat in order, the bot still running, the database intact)");
+            // A failed run keeps its folder: the bot's log has the whole stack of an error.
+            keep |= !ok;
             if (!keep) BroadcastBench.TryDelete(dir);
         }
         Console.Write(result.ToString());
