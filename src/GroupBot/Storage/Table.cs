@@ -10,8 +10,11 @@ internal interface ITable
     BsonDocument ToDocument(object key, object row);
     /// <summary>Makes a committed write visible (caller holds the database gate).</summary>
     void Apply(object key, object? row, BsonDocument? doc);
-    /// <summary>Takes the writes not yet in LiteDB, for the writer behind (caller holds the gate).</summary>
-    Dictionary<object, BsonDocument?> TakeDirty();
+    /// <summary>
+    /// Takes the writes not yet in LiteDB, for the writer behind (caller holds the gate); <paramref name="fresh"/> are the
+    /// keys among them that LiteDB does not have (an insert, no lookup first).
+    /// </summary>
+    Dictionary<object, BsonDocument?> TakeDirty(out HashSet<object> fresh);
     void DropFrozen();
     /// <summary>Puts taken writes back after the writer behind failed (a newer write of a key wins).</summary>
     void Unfreeze(Dictionary<object, BsonDocument?> taken);
@@ -204,11 +207,12 @@ public sealed class Table<TKey, TRow> : ITable where TKey : notnull where TRow :
         _dirty[key] = doc;
     }
 
-    Dictionary<object, BsonDocument?> ITable.TakeDirty()
+    Dictionary<object, BsonDocument?> ITable.TakeDirty(out HashSet<object> fresh)
     {
         var taken = _dirty;
         _frozen = taken;
         _dirty = [];
+        fresh = _fresh;
         _fresh = [];
         return taken;
     }
