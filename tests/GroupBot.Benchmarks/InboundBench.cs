@@ -30,7 +30,7 @@ public static class InboundBench
     public static async Task<int> RunAsync(Options o)
     {
         var updates = o.Int("updates", 20_000);
-        var warmup = o.Int("warmup", 5_000, 0, 1_000_000);
+        var warmup = o.Int("warmup", 0, 0, 1_000_000);
         var groupCount = o.Int("groups", 10_000);
         var memberCount = o.Int("members", 100_000);
         var gameChats = o.Int("game-chats", 200, 1, groupCount);
