@@ -42,12 +42,16 @@ public sealed class BenchHost : IAsyncDisposable
     }
 
     /// <param name="clientTimeout">Telegram.Bot's HTTP timeout; null keeps the library default the production host uses</param>
-    public static async Task<BenchHost> StartAsync(string dir, LoadPeer peer, IDictionary<string, string?> extra, TimeSpan? clientTimeout = null)
+    public static Task<BenchHost> StartAsync(string dir, LoadPeer peer, IDictionary<string, string?> extra, TimeSpan? clientTimeout = null) =>
+        StartAsync(dir, peer.BaseUrl, extra, clientTimeout);
+
+    /// <param name="peerUrl">the Bot API server's address (a <see cref="LoadPeer"/> here or in another process)</param>
+    public static async Task<BenchHost> StartAsync(string dir, string peerUrl, IDictionary<string, string?> extra, TimeSpan? clientTimeout = null)
     {
         var settings = new Dictionary<string, string?>
         {
             ["Telegram:BotToken"] = Token,
-            ["Telegram:BaseUrl"] = peer.BaseUrl,
+            ["Telegram:BaseUrl"] = peerUrl,
             ["Telegram:PollTimeoutSeconds"] = "2",
             ["Telegram:MaxBackoffSeconds"] = "2",
             ["Storage:Path"] = Path.Combine(dir, "data", "bot.db"),

@@ -30,6 +30,7 @@ public static class InboundBench
     public static async Task<int> RunAsync(Options o)
     {
         var updates = o.Int("updates", 20_000);
+        var warmup = o.Int("warmup", 0, 0, 1_000_000);
         var groupCount = o.Int("groups", 10_000);
         var memberCount = o.Int("members", 100_000);
         var gameChats = o.Int("game-chats", 200, 1, groupCount);
@@ -39,7 +40,10 @@ public static class InboundBench
         var pacedSeconds = o.Int("paced-seconds", 10, 1, 600);
         var maxSeconds = o.Int("max-seconds", 300);
         var keep = o.Flag("keep");
+        var inProcess = o.Flag("in-process");
+        var botCpusText = o.Text("bot-cpus", "");
         o.CheckAllUsed();
+        var botCpus = botCpusText.Length == 0 ? null : botCpusText;
 
         var result = new StringBuilder();
         var dir = BenchHost.PrepareFolder("inbound");
@@ -67,29 +71,42 @@ public static class InboundBench
         var seedSeconds = Measure.Seconds(seedStart, Stopwatch.GetTimestamp());
 
         await using var peer = await LoadPeer.StartAsync(BenchHost.Token, limits: null);
-        var host = await BenchHost.StartAsync(dir, peer, new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Outbox:GlobalPerSecond"] = "1000000",
             ["Outbox:ChatPerSecond"] = "1000000",
             ["Outbox:ChatBurst"] = "1000000",
             ["Outbox:GroupPerMinute"] = "1000000",
-        });
-        var stopping = host.Get<IHostApplicationLifetime>().ApplicationStopping;
-        var botDb = host.Get<Database>();
+        };
+        // The bot in a process of its own (pinned with taskset when asked) measures the bot alone: its CPU, its memory.
+        BenchHost? host = null;
+        BotProcess? child = null;
+        if (inProcess) host = await BenchHost.StartAsync(dir, peer, settings);
+        else child = await BotProcess.StartAsync(dir, peer.BaseUrl, settings, botCpus);
+        var stopping = host?.Get<IHostApplicationLifetime>().ApplicationStopping ?? CancellationToken.None;
+        var botDb = host?.Get<Database>();
+        var hostOutbox = host?.Get<OutboxQueue>();
+        async Task<BotStats?> Probe()
+        {
+            if (child is not null) return await child.StatsAsync();
+            using var me = Process.GetCurrentProcess();
+            return new BotStats(me.UserProcessorTime.TotalMilliseconds, me.PrivilegedProcessorTime.TotalMilliseconds, botDb!.JournalStats.Syncs,
+                hostOutbox!.PendingCount, me.WorkingSet64, me.PeakWorkingSet64, GC.GetTotalMemory(false), GC.GetTotalAllocatedBytes(),
+                GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), stopping.IsCancellationRequested, liteDbFailure.Text);
+        }
         var exit = 1;
         var phases = new List<string>();
         var ok = true;
+        BotStats? last = null;
         try
         {
-            var outbox = host.Get<OutboxQueue>();
-
             // 2. Open a group buy in the game chats (the owner is an admin: the peer's getChatAdministrators says so).
             var games = Enumerable.Range(0, gameChats).Select(i => FirstChat - i * (groupCount / gameChats)).ToList();
             foreach (var chat in games)
                 peer.EnqueueMessage(chat, Title(chat), LoadPeer.OwnerId, "Owner", "/groupbuy 69 3:65,5:61,10:55 有机栗仁 deadline=1d");
             var setup = Stopwatch.StartNew();
-            while (setup.Elapsed < TimeSpan.FromSeconds(120) && !stopping.IsCancellationRequested
-                   && (peer.AcceptedCount < gameChats || outbox.PendingCount > 0 || peer.UnconfirmedUpdates > 0))
+            while (setup.Elapsed < TimeSpan.FromSeconds(120) && await Probe() is { Stopping: false } s
+                   && (peer.AcceptedCount < gameChats || s.Pending > 0 || peer.UnconfirmedUpdates > 0))
                 await Task.Delay(100);
             var opened = peer.Accepted().Select(m => m.ChatId).Distinct().Count();
             if (opened < gameChats) throw new InvalidOperationException($"only {opened} of {gameChats} group buys opened");
@@ -108,17 +125,34 @@ public static class InboundBench
                 return (chat, message);
             }
 
+            // A bot runs for days: its code is compiled to the final tier and its tables have their working set. A run that
+            // starts measuring seconds after start-up measures the JIT's first tiers (LiteDB's index code still unoptimised).
+            if (warmup > 0)
+            {
+                peer.ResetStats();
+                var warm = new List<(long Chat, int Message)>(warmup);
+                for (var i = 0; i < warmup; i++) warm.Add(Next());
+                var warmClock = Stopwatch.StartNew();
+                var (warmDone, _, warmStopped) = await WaitForReplies(peer, Probe, warm.Count, TimeSpan.FromSeconds(maxSeconds));
+                if (!warmDone) throw new InvalidOperationException(warmStopped ? "the bot stopped during the warm-up" : "the warm-up did not finish");
+                phases.Add($"warm-up: {warm.Count} updates of the same mix in {warmClock.Elapsed.TotalSeconds:0.0} s, not measured");
+                // Let the writer behind copy the warm-up's rows and the outbox settle before the measured phase.
+                await Task.Delay(Database.WriteBehindInterval * 2);
+            }
+
             // 3. Burst: every update queued at once; the bot takes them as fast as it can.
             peer.ResetStats();
-            var syncsBefore = botDb.JournalStats.Syncs;
+            var before = await Probe() ?? throw new InvalidOperationException("the bot stopped");
             var burst = new List<(long Chat, int Message)>(updates);
             for (var i = 0; i < updates; i++) burst.Add(Next());
-            var (burstDone, burstPeak) = await WaitForReplies(peer, outbox, burst.Count, TimeSpan.FromSeconds(maxSeconds), stopping);
+            var (burstDone, burstPeak, stopped) = await WaitForReplies(peer, Probe, burst.Count, TimeSpan.FromSeconds(maxSeconds));
             var b = Analyse(peer, burst, senders);
-            var burstSyncs = botDb.JournalStats.Syncs - syncsBefore;
+            var after = await Probe() ?? before;
+            var burstSyncs = after.Syncs - before.Syncs;
             ok &= burstDone && b.Good;
             phases.Add($"burst: {burst.Count} updates queued at once → {b.Replies} replies in {b.Seconds:0.0} s = {b.Replies / b.Seconds:0} updates/s"
-                + (burstDone ? "" : stopping.IsCancellationRequested ? " (THE BOT STOPPED)" : $" (INCOMPLETE at the {maxSeconds} s bound)"));
+                + (burstDone ? "" : stopped ? " (THE BOT STOPPED)" : $" (INCOMPLETE at the {maxSeconds} s bound)"));
+            phases.Add(CpuLine(before, after, burst.Count, inProcess));
             phases.Add($"  latency served→reply: p50 {b.P50:0} ms, p99 {b.P99:0} ms, max {b.Max:0} ms (all queued at once: latency is mostly waiting in the backlog)");
             phases.Add($"  replies over time: the first 10% by {b.TenthAt:0.0} s, half by {b.HalfAt:0.0} s; replies waiting in the outbox peaked at {burstPeak}");
             phases.Add($"  per-person order in each chat: {(b.OutOfOrder == 0 ? "kept" : $"{b.OutOfOrder} replies OUT OF ORDER")} over {b.Chats} chats; missing {b.Missing}, duplicate/unexpected {b.Extra}; "
@@ -128,7 +162,7 @@ public static class InboundBench
             // 4. Paced: a steady input rate, for latency at a given load.
             foreach (var rate in pacedRates)
             {
-                if (stopping.IsCancellationRequested) break;
+                if (await Probe() is not { Stopping: false } pacedBefore) break;
                 peer.ResetStats();
                 var paced = new List<(long Chat, int Message)>(rate * pacedSeconds);
                 var feed = Stopwatch.StartNew();
@@ -140,12 +174,14 @@ public static class InboundBench
                 }
                 var fedIn = feed.Elapsed.TotalSeconds;
                 var backlog = paced.Count - peer.Replies;
-                var (pacedDone, pacedPeak) = await WaitForReplies(peer, outbox, paced.Count, TimeSpan.FromSeconds(maxSeconds), stopping);
+                var (pacedDone, pacedPeak, pacedStopped) = await WaitForReplies(peer, Probe, paced.Count, TimeSpan.FromSeconds(maxSeconds));
                 var p = Analyse(peer, paced, senders);
+                var pacedAfter = await Probe() ?? pacedBefore;
                 ok &= pacedDone && p.Good;
                 phases.Add($"paced {rate}/s: {paced.Count} updates fed in {fedIn:0.0} s ({backlog} unanswered when feeding ended) → all answered {p.Seconds:0.0} s after the first was served"
-                    + (pacedDone ? "" : stopping.IsCancellationRequested ? " (THE BOT STOPPED)" : $" (INCOMPLETE at the {maxSeconds} s bound)"));
+                    + (pacedDone ? "" : pacedStopped ? " (THE BOT STOPPED)" : $" (INCOMPLETE at the {maxSeconds} s bound)"));
                 phases.Add($"  latency served→reply: p50 {p.P50:0.0} ms, p90 {p.P90:0.0} ms, p99 {p.P99:0.0} ms, max {p.Max:0} ms; order {(p.OutOfOrder == 0 ? "kept" : $"{p.OutOfOrder} OUT OF ORDER")}; missing {p.Missing}; outbox peak {pacedPeak}");
+                phases.Add(CpuLine(pacedBefore, pacedAfter, paced.Count, inProcess));
             }
         }
         catch (InvalidOperationException ex)
@@ -155,11 +191,14 @@ public static class InboundBench
         }
         finally
         {
-            var stopped = stopping.IsCancellationRequested;
-            var firstError = FirstLogError(host);
-            await host.DisposeAsync();
+            last = await Probe();
+            var stoppedAtEnd = last is null or { Stopping: true };
+            var firstError = FirstLogError(Path.Combine(dir, "data", "logs"));
+            if (host is not null) await host.DisposeAsync();
+            if (child is not null) last = await child.StopAsync() ?? last;
+            if (child is not null) await child.DisposeAsync();
             var probe = ProbeDatabase(dbPath);
-            ok &= !stopped && probe is null;
+            ok &= !stoppedAtEnd && probe is null;
             exit = ok ? 0 : 1;
             result.AppendLine($"== GroupBot inbound benchmark ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}, Release) ==");
             result.AppendLine($"store: {groupCount} groups, {memberCount} members, {groupCount / 10} group-own FAQ answers + config/faq.json (seeded in {seedSeconds:0.0} s); {gameChats} chats with an open group buy");
@@ -167,12 +206,19 @@ public static class InboundBench
             result.AppendLine("limits: OFF for this run — the peer enforces none and Outbox:* are set to 1,000,000 — so the bot's own speed is measured");
             result.AppendLine($"mix: {1 - joinShare:P0} /faq <words> over all {groupCount} chats, {joinShare:P0} /join in the game chats; users drawn from {memberCount} members");
             foreach (var line in phases) result.AppendLine(line);
-            result.AppendLine($"memory: peak working set {Measure.Mb(memory.PeakWorkingSet)}, peak managed heap {Measure.Mb(memory.PeakManagedHeap)} (one process: bot + load peer + benchmark)");
-            if (stopped) result.AppendLine($"THE BOT STOPPED during the run; first error in its log: {firstError}");
+            if (inProcess)
+                result.AppendLine($"memory: peak working set {Measure.Mb(memory.PeakWorkingSet)}, peak managed heap {Measure.Mb(memory.PeakManagedHeap)} (one process: bot + load peer + benchmark)");
+            else
+                result.AppendLine($"memory of the bot process: peak working set {Measure.Mb(last?.PeakWorkingSet ?? 0)}; load process (peer + benchmark): peak working set {Measure.Mb(memory.PeakWorkingSet)}");
+            result.AppendLine(inProcess ? "process: ONE process holds the bot, the load peer and the benchmark (--in-process): CPU figures include the load's"
+                : $"process: the bot runs alone in a child process{(botCpus is null ? " (not pinned)" : $" pinned to CPU {botCpus}")}; this process (peer + load) may run on CPUs {CurrentAffinity()}");
+            if (stoppedAtEnd) result.AppendLine($"THE BOT STOPPED during the run; first error in its log: {firstError}");
             else if (firstError is not null) result.AppendLine($"errors in the bot's log; the first: {firstError}");
-            if (liteDbFailure.Text is { } failure) result.AppendLine($"first LiteDB exception in the process: {failure}");
+            if ((liteDbFailure.Text ?? last?.LiteDbFailure) is { } failure) result.AppendLine($"first LiteDB exception in the process: {failure}");
             result.AppendLine(probe is null ? "database after the run: reopens, reads every collection and takes new writes" : $"database after the run: BROKEN — {probe}");
             result.AppendLine($"verdict: {(ok ? "PASS" : "FAIL")} (criteria: every update answered exactly once, each chat in order, the bot still running, the database intact)");
+            // A failed run keeps its folder: the bot's log has the whole stack of an error.
+            keep |= !ok;
             if (!keep) BroadcastBench.TryDelete(dir);
         }
         Console.Write(result.ToString());
@@ -185,29 +231,56 @@ public static class InboundBench
     private static string UserName(long user) => $"用户{user - FirstUser}";
 
     /// <summary>Until the peer has a reply per update, or the bot stopped, or nothing moved for 30 s, or the bound.</summary>
-    private static async Task<(bool Done, int PeakOutbox)> WaitForReplies(LoadPeer peer, OutboxQueue outbox, int expected, TimeSpan bound, CancellationToken stopping)
+    private static async Task<(bool Done, int PeakOutbox, bool Stopped)> WaitForReplies(LoadPeer peer, Func<Task<BotStats?>> probe, int expected, TimeSpan bound)
     {
         var run = Stopwatch.StartNew();
         var lastProgress = Stopwatch.StartNew();
         var lastReport = Stopwatch.StartNew();
+        var lastProbe = Stopwatch.StartNew();
         long seen = 0;
         var peakOutbox = 0;
+        var pending = 0;
+        var stopped = false;
         var taken = peer.UnconfirmedUpdates;
-        while (peer.Replies < expected && run.Elapsed < bound && lastProgress.Elapsed < TimeSpan.FromSeconds(30) && !stopping.IsCancellationRequested)
+        while (peer.Replies < expected && run.Elapsed < bound && lastProgress.Elapsed < TimeSpan.FromSeconds(30) && !stopped)
         {
             await Task.Delay(20);
             var now = peer.Replies;
             var left = peer.UnconfirmedUpdates;
-            peakOutbox = Math.Max(peakOutbox, outbox.PendingCount);
+            // The bot's own figures every 100 ms: asking costs the bot a little CPU.
+            if (lastProbe.Elapsed > TimeSpan.FromMilliseconds(100))
+            {
+                lastProbe.Restart();
+                if (await probe() is { } stats) (pending, stopped) = (stats.Pending, stats.Stopping);
+                else stopped = true;
+                peakOutbox = Math.Max(peakOutbox, pending);
+            }
             if (now != seen || left != taken) (seen, taken, lastProgress) = (now, left, Stopwatch.StartNew());
             if (lastReport.Elapsed > TimeSpan.FromSeconds(10))
             {
                 lastReport.Restart();
-                Console.Error.WriteLine($"  {run.Elapsed.TotalSeconds,5:0} s: {now} of {expected} replies; {left} updates not yet taken by the bot; {outbox.PendingCount} replies waiting in the outbox; " +
-                    $"thread pool {ThreadPool.ThreadCount} threads");
+                Console.Error.WriteLine($"  {run.Elapsed.TotalSeconds,5:0} s: {now} of {expected} replies; {left} updates not yet taken by the bot; {pending} replies waiting in the outbox");
             }
         }
-        return (peer.Replies >= expected, peakOutbox);
+        return (peer.Replies >= expected, peakOutbox, stopped);
+    }
+
+    /// <summary>The bot's CPU time per update over a phase (user + system), its allocations and collections.</summary>
+    private static string CpuLine(BotStats before, BotStats after, int updates, bool inProcess) =>
+        $"  CPU{(inProcess ? " of the whole process (bot + peer + load)" : " of the bot process")}: {after.CpuMs - before.CpuMs:0} ms "
+        + $"(user {after.UserMs - before.UserMs:0}, sys {after.SysMs - before.SysMs:0}) = {(after.CpuMs - before.CpuMs) / updates:0.000} ms per update; "
+        + $"allocated {(after.AllocatedBytes - before.AllocatedBytes) / (double)updates / 1024:0.0} KB per update; GCs gen0 {after.Gen0 - before.Gen0}, gen1 {after.Gen1 - before.Gen1}, gen2 {after.Gen2 - before.Gen2}";
+
+    private static string CurrentAffinity()
+    {
+        try
+        {
+            return File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("Cpus_allowed_list:", StringComparison.Ordinal))?.Split(':')[1].Trim() ?? "?";
+        }
+        catch (IOException)
+        {
+            return "?";
+        }
     }
 
     private sealed record Analysis(int Replies, double Seconds, double P50, double P90, double P99, double Max, double TenthAt, double HalfAt,
@@ -262,10 +335,10 @@ public static class InboundBench
     }
 
     /// <summary>The first [ERR] or [FTL] line of the bot's log, with the exception's first line when there is one.</summary>
-    private static string? FirstLogError(BenchHost host)
+    private static string? FirstLogError(string logFolder)
     {
-        if (!Directory.Exists(host.LogFolder)) return null;
-        foreach (var f in Directory.GetFiles(host.LogFolder).Order())
+        if (!Directory.Exists(logFolder)) return null;
+        foreach (var f in Directory.GetFiles(logFolder).Order())
         {
             using var stream = new FileStream(f, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
             using var reader = new StreamReader(stream);
@@ -285,7 +358,7 @@ public static class InboundBench
     /// The first LiteDB exception thrown anywhere in the process, with the stack where it was thrown: the bot's own
     /// log shows only what came after (Database.InTransaction's Rollback throws again and hides the original).
     /// </summary>
-    private sealed class FirstLiteDbFailure : IDisposable
+    internal sealed class FirstLiteDbFailure : IDisposable
     {
         private string? _first;
 

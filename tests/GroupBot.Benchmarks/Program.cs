@@ -34,6 +34,7 @@ try
         "press" => await PressBench.RunAsync(new Options(args[1..])),
         "render" => RenderBench.Run(args[1..]),
         "ledger" => await LedgerBench.RunAsync(new Options(args[1..])),
+        "bot" => await BotProcess.RunChildAsync(args[1..]),
         "peercheck" when args.Length == 1 => await PeerCheck.RunAsync(),
         "peercheck" => Usage("peercheck takes no options"),
         _ => Usage($"unknown command '{args[0]}'"),

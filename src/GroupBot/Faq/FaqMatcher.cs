@@ -69,7 +69,8 @@ public static class FaqMatcher
         }
 
         var grams = Grams(q);
-        var scores = prepared.Select(d => Score(new Query(q, grams, Weight(grams)), d)).ToArray();
+        var asked = new Query(q, grams, Weight(grams));
+        var scores = prepared.Select(d => Score(asked, d)).ToArray();
         // OrderBy is stable, so equal scores keep doc order.
         var ranked = Enumerable.Range(0, scores.Length).OrderByDescending(i => scores[i]).ToArray();
         var best = ranked[0];
@@ -85,7 +86,12 @@ public static class FaqMatcher
 
     private sealed record Query(string Text, HashSet<string> Grams, double Weight);
 
-    private sealed record Prepared(IReadOnlyList<string> Names, string Question, HashSet<string> QuestionGrams);
+    private sealed record Prepared(IReadOnlyList<string> Names, string Question, HashSet<string> QuestionGrams)
+    {
+        // Each name's grams and their weight, and the question's weight: the same for every query.
+        public (HashSet<string> Grams, double Weight)[] NameGrams { get; } = Names.Select(n => Grams(n)).Select(g => (g, Weight(g))).ToArray();
+        public double QuestionGramsWeight { get; } = Weight(QuestionGrams);
+    }
 
     // Preparing a doc (normalising its names, cutting its question into grams) costs more than scoring it, and the docs
     // change only when an admin edits them: prepared docs are kept, keyed by their text.
@@ -110,15 +116,15 @@ public static class FaqMatcher
     private static double Score(Query q, Prepared doc)
     {
         var name = 0.0;
-        foreach (var n in doc.Names)
-            name = Math.Max(name, NameScore(q, n));
+        for (var i = 0; i < doc.Names.Count; i++)
+            name = Math.Max(name, NameScore(q, doc.Names[i], doc.NameGrams[i].Grams, doc.NameGrams[i].Weight));
 
         var question = 0.0;
         if (doc.QuestionGrams.Count > 0)
         {
             var shared = Weight(q.Grams.Where(doc.QuestionGrams.Contains));
             var coverage = shared / q.Weight;
-            var dice = 2 * shared / (q.Weight + Weight(doc.QuestionGrams));
+            var dice = 2 * shared / (q.Weight + doc.QuestionGramsWeight);
             question = QuestionWeight * (0.7 * coverage + 0.3 * dice);
         }
         if (q.Text.Length == 1 && doc.Question.Contains(q.Text, StringComparison.Ordinal))
@@ -128,10 +134,9 @@ public static class FaqMatcher
         return 1 - (1 - name) * (1 - question);
     }
 
-    private static double NameScore(Query q, string name)
+    private static double NameScore(Query q, string name, HashSet<string> nameGrams, double nameWeight)
     {
-        var nameGrams = Grams(name);
-        var score = 2 * Weight(q.Grams.Where(nameGrams.Contains)) / (q.Weight + Weight(nameGrams));
+        var score = 2 * Weight(q.Grams.Where(nameGrams.Contains)) / (q.Weight + nameWeight);
         var text = q.Text;
         if (name.Length >= 2 && text.Contains(name, StringComparison.Ordinal))
             score = Math.Max(score, QueryContainsName + (1 - QueryContainsName) * name.Length / text.Length);

@@ -284,13 +284,13 @@ public sealed class Database : IDisposable
     {
         if (_journal is null) return;
         int segment;
-        List<(ITable Table, Dictionary<object, BsonDocument?> Dirty)> batch;
+        List<(ITable Table, Dictionary<object, BsonDocument?> Dirty, HashSet<object> Fresh)> batch;
         List<ITable> tables;
         lock (_tables) tables = [.. _tables.Values];
         lock (Gate)
         {
             segment = _journal.Rotate();
-            batch = tables.Select(t => (t, t.TakeDirty())).Where(b => b.Item2.Count > 0).ToList();
+            batch = tables.Select(t => (t, t.TakeDirty(out var fresh), fresh)).Where(b => b.Item2.Count > 0).ToList();
         }
         await _journal.WhenDurable(segment);
         if (batch.Count > 0)
@@ -298,12 +298,14 @@ public sealed class Database : IDisposable
             try
             {
                 _lite.BeginTrans();
-                foreach (var (table, dirty) in batch)
+                foreach (var (table, dirty, fresh) in batch)
                 {
                     var col = _lite.GetCollection(table.Name);
                     foreach (var (key, doc) in dirty)
                     {
                         if (doc is null) col.Delete(table.KeyToBson(key));
+                        // A row LiteDB does not have yet: Upsert would search its index for it first, in vain.
+                        else if (fresh.Contains(key)) col.Insert(doc);
                         else col.Upsert(doc);
                     }
                 }
@@ -317,7 +319,7 @@ public sealed class Database : IDisposable
                 // Nothing is lost: the journal keeps these writes (no segment is deleted from now on).
                 _broken = true;
                 lock (Gate)
-                    foreach (var (table, dirty) in batch) table.Unfreeze(dirty);
+                    foreach (var (table, dirty, _) in batch) table.Unfreeze(dirty);
                 try
                 {
                     _lite.Rollback();
@@ -330,7 +332,7 @@ public sealed class Database : IDisposable
             }
         }
         lock (Gate)
-            foreach (var (table, _) in batch) table.DropFrozen();
+            foreach (var (table, _, _) in batch) table.DropFrozen();
         // After a failed copy, LiteDB's file may lack what earlier segments hold: they all stay for the next start.
         if (!_broken) _journal.DeleteThrough(segment);
     }

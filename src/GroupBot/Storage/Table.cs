@@ -10,8 +10,11 @@ internal interface ITable
     BsonDocument ToDocument(object key, object row);
     /// <summary>Makes a committed write visible (caller holds the database gate).</summary>
     void Apply(object key, object? row, BsonDocument? doc);
-    /// <summary>Takes the writes not yet in LiteDB, for the writer behind (caller holds the gate).</summary>
-    Dictionary<object, BsonDocument?> TakeDirty();
+    /// <summary>
+    /// Takes the writes not yet in LiteDB, for the writer behind (caller holds the gate); <paramref name="fresh"/> are the
+    /// keys among them that LiteDB does not have (an insert, no lookup first).
+    /// </summary>
+    Dictionary<object, BsonDocument?> TakeDirty(out HashSet<object> fresh);
     void DropFrozen();
     /// <summary>Puts taken writes back after the writer behind failed (a newer write of a key wins).</summary>
     void Unfreeze(Dictionary<object, BsonDocument?> taken);
@@ -35,6 +38,8 @@ public sealed class Table<TKey, TRow> : ITable where TKey : notnull where TRow :
     private readonly Dictionary<string, RowIndex> _indexes = [];
     private Dictionary<object, BsonDocument?> _dirty = [];
     private Dictionary<object, BsonDocument?>? _frozen;
+    /// <summary>Keys put since the writer behind last took the dirty rows that are not in LiteDB (under the gate).</summary>
+    private HashSet<object> _fresh = [];
     private long _lastId;
 
     internal Table(Database db, string name, Func<TRow, TKey> keyOf, Action<TRow, TKey>? setKey, IEnumerable<TRow> stored)
@@ -189,14 +194,26 @@ public sealed class Table<TKey, TRow> : ITable where TKey : notnull where TRow :
     {
         var old = Replace((TKey)key, row as TRow);
         Committed?.Invoke(old, row as TRow);
+        if (row is null)
+        {
+            // A row put and deleted between two copies never reaches LiteDB (inbox updates, sent outbox items): a
+            // delete there would only search its index for nothing.
+            if (_fresh.Remove(key)) _dirty.Remove(key);
+            else _dirty[key] = null;
+            return;
+        }
+        // Not committed before and no change of the key on its way into LiteDB: the file has no such row.
+        if (old is null && !_dirty.ContainsKey(key) && !(_frozen?.ContainsKey(key) ?? false)) _fresh.Add(key);
         _dirty[key] = doc;
     }
 
-    Dictionary<object, BsonDocument?> ITable.TakeDirty()
+    Dictionary<object, BsonDocument?> ITable.TakeDirty(out HashSet<object> fresh)
     {
         var taken = _dirty;
         _frozen = taken;
         _dirty = [];
+        fresh = _fresh;
+        _fresh = [];
         return taken;
     }
 

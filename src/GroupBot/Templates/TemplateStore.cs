@@ -27,6 +27,8 @@ public sealed class TemplateStore
     private readonly string _root;
     private readonly ILogger<TemplateStore> _log;
     private readonly ConcurrentDictionary<string, Cached> _cache = new();
+    // A context per thread and language, reset after each render: building a TemplateContext cost more than most renders.
+    private readonly ThreadLocal<Dictionary<string, TemplateContext>> _contexts = new(() => []);
 
     public TemplateStore(string root, ILogger<TemplateStore> log)
     {
@@ -94,14 +96,22 @@ public sealed class TemplateStore
         {
             return (null, ex.Message);
         }
-        var context = NewContext(lang);
+        // Taken out while in use, so a render inside a render (on the same thread) gets a context of its own.
+        var contexts = _contexts.Value!;
+        if (!contexts.Remove(lang, out var context)) context = NewContext(lang);
         context.PushGlobal(HelpersOf.GetOrAdd(lang, Helpers));
         var globals = new ScriptObject();
         if (model is not null) globals.Import(model, renamer: context.MemberRenamer);
         context.PushGlobal(globals);
         try
         {
-            return (template.Render(context).Trim(), null);
+            var text = template.Render(context).Trim();
+            // Only a context whose render went through is used again: Reset drops the globals and output of this one,
+            // and included partials are read again next time (an operator's edit of one shows at once).
+            context.Reset();
+            context.CachedTemplates.Clear();
+            contexts[lang] = context;
+            return (text, null);
         }
         catch (ScriptRuntimeException ex)
         {

@@ -169,4 +169,38 @@ public sealed class DatabaseTests : IDisposable
         Assert.Null(keyed.Get("-1:b"));
         Assert.NotNull(keyed.Get("-100:b"));
     }
+
+    [Fact]
+    public async Task Rows_put_and_deleted_between_two_copies_and_rows_deleted_after_one_leave_the_file_as_committed()
+    {
+        var path = _dir.File("w.db");
+        using (var db = new Database(path))
+        {
+            var rows = Rows(db);
+            db.Write(() =>
+            {
+                for (var i = 1; i <= 6; i++) rows.Put(new Row { Id = i, Text = "v1" });
+            });
+            db.Write(() =>
+            {
+                rows.Delete(1); // put and deleted before any copy: never reaches the file
+                rows.Delete(2);
+                rows.Put(new Row { Id = 2, Text = "again" }); // deleted and put again: the last one counts
+            });
+            await db.WriteBehind();
+            Assert.Contains(("rows", 5), db.Check());
+            db.Write(() =>
+            {
+                rows.Delete(3); // in the file now: the copy deletes it there
+                rows.Delete(4);
+                rows.Put(new Row { Id = 4, Text = "back" });
+                rows.Put(new Row { Id = 7, Text = "new" });
+                rows.Delete(7);
+            });
+            await db.WriteBehind();
+            Assert.Contains(("rows", 4), db.Check());
+        }
+        using var reopened = new Database(path);
+        Assert.Equal(["2:again", "4:back", "5:v1", "6:v1"], Rows(reopened).All().OrderBy(r => r.Id).Select(r => $"{r.Id}:{r.Text}"));
+    }
 }

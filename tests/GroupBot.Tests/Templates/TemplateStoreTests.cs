@@ -154,6 +154,24 @@ public sealed class TemplateStoreTests : IDisposable
         Assert.NotNull(error);
     }
 
+    [Fact]
+    public void A_render_leaves_nothing_behind_for_the_next_one_and_an_edited_partial_shows_at_once()
+    {
+        // The store reuses its rendering contexts: what a render assigns, loops or includes must not leak.
+        Write("zh-CN/set.sbn", "{{ x = \"leak\" }}{{ $y = \"local\" }}{{ for i in 1..3 }}{{ i }}{{ end }}[{{ n }}]");
+        Write("zh-CN/get.sbn", "[{{ x }}][{{ y }}][{{ n }}][{{ include \"_part\" }}]");
+        var part = Write("zh-CN/_part.sbn", "p1");
+        Write("zh-CN/bad.sbn", "{{ for i in 1..1000000 }}x{{ end }}");
+        var store = Store();
+        Assert.Equal("123[1]", store.Render("set", "zh-CN", new { N = 1 }));
+        Assert.Equal("[][][2][p1]", store.Render("get", "zh-CN", new { N = 2 }));
+        Assert.NotNull(store.TryRender("bad", "zh-CN").Error);
+        File.WriteAllText(part, "p2");
+        File.SetLastWriteTimeUtc(part, DateTime.UtcNow.AddSeconds(5));
+        Assert.Equal("[][][][p2]", store.Render("get", "zh-CN"));
+        Assert.Equal("[][][3][p2]", store.Render("get", "zh-CN", new { N = 3 }));
+    }
+
     private TemplateStore Store() => new(_dir.Path, NullLogger<TemplateStore>.Instance);
 
     private string Write(string relative, string text)

@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Text.Json;
+using GroupBot.Outbox;
+using GroupBot.Storage;
+using Microsoft.Extensions.Hosting;
+
+namespace GroupBot.Benchmarks;
+
+/// <summary>What the bot process says of itself: its own CPU, memory, journal fsyncs and outbox, nothing of the load's.</summary>
+public sealed record BotStats(
+    double UserMs, double SysMs, long Syncs, int Pending, long WorkingSet, long PeakWorkingSet, long ManagedHeap,
+    long AllocatedBytes, int Gen0, int Gen1, int Gen2, bool Stopping, string? LiteDbFailure)
+{
+    public double CpuMs => UserMs + SysMs;
+}
+
+/// <summary>
+/// The bot in a process of its own (`GroupBot.Benchmarks bot …`), so a benchmark can pin it to one core and the load
+/// peer and generator to the other, and measure the bot's own CPU time. The parent talks to it over stdin/stdout:
+/// `stats` → one line of <see cref="BotStats"/> JSON; `stop` (or end of input) → the host stops, a last stats line, exit.
+/// </summary>
+public sealed class BotProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly SemaphoreSlim _talk = new(1, 1);
+
+    private BotProcess(Process process) => _process = process;
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <param name="cpus">a taskset CPU list for the bot ("0"), or null to leave it unpinned</param>
+    public static async Task<BotProcess> StartAsync(string dir, string peerUrl, IDictionary<string, string?> settings, string? cpus)
+    {
+        var self = Environment.ProcessPath ?? throw new InvalidOperationException("no process path");
+        var args = new List<string>();
+        // Under `dotnet run` the path is the app host; under `dotnet x.dll` it is dotnet and the assembly comes next.
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet") args.Add(typeof(BotProcess).Assembly.Location);
+        args.AddRange(["bot", dir, peerUrl]);
+        args.AddRange(settings.Select(kv => $"{kv.Key}={kv.Value}"));
+        var start = new ProcessStartInfo(cpus is null ? self : "taskset")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        if (cpus is not null)
+        {
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add(cpus);
+            start.ArgumentList.Add(self);
+        }
+        foreach (var a in args) start.ArgumentList.Add(a);
+        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the bot process");
+        var bot = new BotProcess(process);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        var line = await process.StandardOutput.ReadLineAsync(cts.Token);
+        if (line != "ready") throw new InvalidOperationException($"the bot process did not start: {line ?? "(exited)"}");
+        return bot;
+    }
+
+    public async Task<BotStats?> StatsAsync()
+    {
+        if (_process.HasExited) return null;
+        await _talk.WaitAsync();
+        try
+        {
+            await _process.StandardInput.WriteLineAsync("stats");
+            await _process.StandardInput.FlushAsync();
+            var line = await _process.StandardOutput.ReadLineAsync();
+            return line is null ? null : JsonSerializer.Deserialize<BotStats>(line);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        finally
+        {
+            _talk.Release();
+        }
+    }
+
+    /// <summary>Stops the bot (the host's own stop, as on SIGTERM) and returns its last stats.</summary>
+    public async Task<BotStats?> StopAsync()
+    {
+        BotStats? last = null;
+        if (!_process.HasExited)
+        {
+            try
+            {
+                await _process.StandardInput.WriteLineAsync("stop");
+                await _process.StandardInput.FlushAsync();
+                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+                var line = await _process.StandardOutput.ReadLineAsync(cts.Token);
+                if (line is not null) last = JsonSerializer.Deserialize<BotStats>(line);
+            }
+            catch (Exception ex) when (ex is IOException or OperationCanceledException)
+            {
+            }
+        }
+        using (var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            try
+            {
+                await _process.WaitForExitAsync(wait.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill();
+            }
+        }
+        return last;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited) await StopAsync();
+        _process.Dispose();
+    }
+
+    /// <summary>The child's side: `bot &lt;dir&gt; &lt;peer url&gt; [key=value …]`.</summary>
+    public static async Task<int> RunChildAsync(string[] args)
+    {
+        if (args.Length < 2) throw new OptionException("bot <dir> <peer url> [key=value …]");
+        var settings = args[2..].Select(a => a.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? (string?)p[1] : null);
+        using var liteDbFailure = new InboundBench.FirstLiteDbFailure();
+        var host = await BenchHost.StartAsync(args[0], args[1], settings);
+        var stopping = host.Get<IHostApplicationLifetime>().ApplicationStopping;
+        var db = host.Get<Database>();
+        var outbox = host.Get<OutboxQueue>();
+        BotStats Stats()
+        {
+            using var me = Process.GetCurrentProcess();
+            var info = GC.GetGCMemoryInfo();
+            return new BotStats(me.UserProcessorTime.TotalMilliseconds, me.PrivilegedProcessorTime.TotalMilliseconds, db.JournalStats.Syncs,
+                outbox.PendingCount, me.WorkingSet64, me.PeakWorkingSet64, Math.Max(GC.GetTotalMemory(false), info.HeapSizeBytes),
+                GC.GetTotalAllocatedBytes(), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), stopping.IsCancellationRequested,
+                liteDbFailure.Text);
+        }
+        Console.Out.WriteLine("ready");
+        Console.Out.Flush();
+        while (await Console.In.ReadLineAsync() is { } command && command != "stop")
+        {
+            if (command != "stats") continue;
+            Console.Out.WriteLine(JsonSerializer.Serialize(Stats()));
+            Console.Out.Flush();
+        }
+        await host.DisposeAsync();
+        Console.Out.WriteLine(JsonSerializer.Serialize(Stats()));
+        Console.Out.Flush();
+        return 0;
+    }
+}
