@@ -1,3 +1,4 @@
+using GroupBot.Pipeline;
 using GroupBot.Hosting;
 using GroupBot.Storage;
 using Microsoft.Extensions.Configuration;
@@ -30,7 +31,7 @@ public sealed class ImportFolder(Database db, OrderImport import, IOptionsMonito
 
     public Task StartAsync(CancellationToken ct)
     {
-        _timer = time.CreateTimer(_ => _ = Scan(), null, Every, Every);
+        _timer = time.CreateDetachedTimer(_ => _ = Scan(), null, Every, Every);
         return Task.CompletedTask;
     }
 

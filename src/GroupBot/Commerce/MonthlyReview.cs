@@ -1,3 +1,4 @@
+using GroupBot.Pipeline;
 using GroupBot.Chat;
 using GroupBot.Community;
 using GroupBot.Hosting;
@@ -40,7 +41,7 @@ public sealed class MonthlyReview(Database db, Members members, Points points, O
     public Task StartAsync(CancellationToken ct)
     {
         // Once a minute is plenty: the review runs once a month, and at start for a month missed while down.
-        _timer = time.CreateTimer(_ => _ = RunDue(), null, TimeSpan.Zero, TimeSpan.FromMinutes(1));
+        _timer = time.CreateDetachedTimer(_ => _ = RunDue(), null, TimeSpan.Zero, TimeSpan.FromMinutes(1));
         return Task.CompletedTask;
     }
 

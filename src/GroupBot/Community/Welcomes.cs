@@ -109,7 +109,7 @@ public sealed class Welcomes(Database db, TimeProvider time, EventSink sink, Gro
         var due = pending.DueUtc - time.GetUtcNow().UtcDateTime;
         if (due < TimeSpan.Zero) due = TimeSpan.Zero;
         ClearTimer(chatId);
-        _timers[chatId] = time.CreateTimer(_ => Due(chatId), null, due, Timeout.InfiniteTimeSpan);
+        _timers[chatId] = time.CreateDetachedTimer(_ => Due(chatId), null, due, Timeout.InfiniteTimeSpan);
     }
 
     private void ClearTimer(long chatId)

@@ -29,7 +29,7 @@ public sealed class Deadlines(TimeProvider time, EventSink sink, GameStore games
         var due = game.DeadlineUtc - time.GetUtcNow().UtcDateTime;
         if (due < TimeSpan.Zero) due = TimeSpan.Zero;
         var (chatId, gameId, dueUtc) = (game.ChatId, game.Id, game.DeadlineUtc);
-        _timers[game.Id] = time.CreateTimer(_ => Fire(chatId, gameId, dueUtc, late), null, due, Timeout.InfiniteTimeSpan);
+        _timers[game.Id] = time.CreateDetachedTimer(_ => Fire(chatId, gameId, dueUtc, late), null, due, Timeout.InfiniteTimeSpan);
     }
 
     public void Clear(int gameId)

@@ -26,7 +26,7 @@ public sealed class MessageRefresh(TimeProvider time, EventSink sink, Groups gro
         {
             var slot = _slots.GetOrAdd(game.Id, _ => new Slot());
             var (chatId, gameId) = (game.ChatId, game.Id);
-            lock (slot) slot.Pending ??= time.CreateTimer(_ => Due(chatId, gameId), null, TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+            lock (slot) slot.Pending ??= time.CreateDetachedTimer(_ => Due(chatId, gameId), null, TimeSpan.Zero, Timeout.InfiniteTimeSpan);
         }
         return Task.CompletedTask;
     }
@@ -50,7 +50,7 @@ public sealed class MessageRefresh(TimeProvider time, EventSink sink, Groups gro
             if (slot.Pending is null)
             {
                 var (chatId, gameId) = (game.ChatId, game.Id);
-                slot.Pending = time.CreateTimer(_ => Due(chatId, gameId), null, slot.LastEdit + MinGap - now, Timeout.InfiniteTimeSpan);
+                slot.Pending = time.CreateDetachedTimer(_ => Due(chatId, gameId), null, slot.LastEdit + MinGap - now, Timeout.InfiniteTimeSpan);
             }
             return false;
         }

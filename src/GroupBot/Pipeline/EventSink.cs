@@ -28,7 +28,9 @@ public sealed class EventSink(ChatQueues queues, IHostApplicationLifetime lifeti
             }
             handler = _handler;
         }
-        _ = queues.Enqueue(evt.ChatId, () => handler(evt, lifetime.ApplicationStopping));
+        // The event gets a context of its own: posted from inside another event (or a timer set there), it would
+        // otherwise run with that event's unit of work ambient and nest in it.
+        using (ExecutionContext.SuppressFlow()) _ = queues.Enqueue(evt.ChatId, () => handler(evt, lifetime.ApplicationStopping));
     }
 
     internal void Attach(Func<ChatEvent, CancellationToken, Task> handler)

@@ -166,7 +166,7 @@ public sealed class PostScheduler : IHostedService, IDisposable
         var now = _time.GetUtcNow();
         if (NextAny(schedule, after ?? now) is not { } next) return;
         var due = next > now ? next - now : TimeSpan.Zero;
-        _timers[schedule.Id] = _time.CreateTimer(_ => _ = OnTimer(schedule.Id, next), null, due, Timeout.InfiniteTimeSpan);
+        _timers[schedule.Id] = _time.CreateDetachedTimer(_ => _ = OnTimer(schedule.Id, next), null, due, Timeout.InfiniteTimeSpan);
     }
 
     private void Disarm(string id)
