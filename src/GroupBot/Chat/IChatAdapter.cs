@@ -23,6 +23,12 @@ public interface IChatAdapter
     /// <summary>A new invite link for the chat, named (Telegram shows the name to admins); needs admin rights.</summary>
     Task<string> CreateInviteLinkAsync(long chatId, string name, CancellationToken ct);
 
+    /// <summary>
+    /// Whether the user is in the chat now (Telegram's getChatMember: creator, administrator, member, or restricted but still
+    /// in it). An adapter that cannot tell says no: whatever this guards is then refused, never granted.
+    /// </summary>
+    Task<bool> IsMemberAsync(long chatId, long userId, CancellationToken ct) => Task.FromResult(false);
+
     /// <summary>The command menu shown under "/" (Telegram's setMyCommands); null language is the default.</summary>
     Task SetCommandMenuAsync(IReadOnlyList<(string Name, string Description)> commands, string? languageCode, CancellationToken ct);
 }

@@ -40,6 +40,7 @@ public sealed class Game
     public LotteryPart? Lottery { get; set; }
     public GuessPart? Guess { get; set; }
     public GroupBuyPart? GroupBuy { get; set; }
+    public Jigsaw.JigsawPart? Jigsaw { get; set; }
 
     public bool IsLive => State is GameState.Open or GameState.Full;
 

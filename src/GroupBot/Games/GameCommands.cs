@@ -22,6 +22,7 @@ public sealed class GameCommands(GameStore store, IEnumerable<IGameFlow> flows, 
         ["lottery"] = ["join", "grab"],
         ["groupbuy"] = ["join", "leave"],
         ["guess"] = ["guess"],
+        ["jigsaw"] = [],
     };
 
     public IEnumerable<CommandSpec> Specs =>

@@ -7,6 +7,7 @@ using GroupBot.Faq;
 using GroupBot.Outbox;
 using GroupBot.Pipeline;
 using GroupBot.Posting;
+using GroupBot.Private;
 using GroupBot.Games;
 using GroupBot.Storage;
 using GroupBot.Templates;
@@ -128,6 +129,8 @@ public static class BotHost
         services.AddGames();
         services.AddPosting();
         services.AddCommunity();
+        services.AddPrivateChat();
+        GroupBot.Games.Jigsaw.JigsawSetup.AddJigsaw(services);
 
         services.AddHostedService<StorageWatch>();
         services.AddSingleton<Backups>();

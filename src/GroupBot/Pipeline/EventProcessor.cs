@@ -29,12 +29,14 @@ public sealed class EventProcessor
     private readonly Welcomes _welcomes;
     private readonly ILogger<EventProcessor> _log;
     private readonly Posting.PostScheduler _scheduler;
+    private readonly Games.Jigsaw.JigsawFlow _jigsaw;
 
     public EventProcessor(IChatAdapter adapter, CommandRouter router, Groups groups, Roles roles, Database db, Outbox.OutboxQueue outbox,
         GameCommands games, GameStore gameStore, Deadlines deadlines, Members members, Activity activity, Welcomes welcomes, EventSink sink,
-        Posting.PostScheduler scheduler, ILogger<EventProcessor> log)
+        Posting.PostScheduler scheduler, ILogger<EventProcessor> log, Games.Jigsaw.JigsawFlow jigsaw)
     {
         _scheduler = scheduler;
+        _jigsaw = jigsaw;
         (_adapter, _router, _groups, _roles, _db, _outbox, _games, _gameStore, _deadlines, _members, _activity, _welcomes, _log) =
             (adapter, router, groups, roles, db, outbox, games, gameStore, deadlines, members, activity, welcomes, log);
         // Timers hand their events to the sink; they run here, through the same queues and units.
@@ -151,6 +153,8 @@ public sealed class EventProcessor
                 return _games.Deadline(due);
             case GameRefreshDue refresh:
                 return _games.Refresh(refresh);
+            case Games.Jigsaw.JigsawClaimDue claim:
+                return _jigsaw.Decide(claim);
             default:
                 return [];
         }
