@@ -5,9 +5,10 @@ namespace GroupBot.Private;
 
 public static class PrivateSetup
 {
-    /// <summary>The bot in a private chat: /start and deep links, /claim.</summary>
+    /// <summary>The bot in a private chat: /start and deep links, /claim, /mygroups and the groups' views.</summary>
     public static IServiceCollection AddPrivateChat(this IServiceCollection services) => services
         .AddSingleton<DeepLinks>()
         .AddSingleton<StartCommands>()
-        .AddCommands(sp => sp.GetRequiredService<StartCommands>().Specs);
+        .AddSingleton<GroupViews>()
+        .AddCommands(sp => [.. sp.GetRequiredService<StartCommands>().Specs, .. sp.GetRequiredService<GroupViews>().Specs]);
 }

@@ -99,6 +99,8 @@ public static class TemplateSamples
         "level_set" => new { Name = "@a", Level = "金牌" },
         "start" => new { InGroup = false, IsOperator = true, Commands = new List<string> { "me", "faq", "mygroups" } },
         "deep_link" => new { Code = "invalid" },
+        "mygroups" => new { Groups = new[] { new { Title = "测试群", Id = -1001L } }, IsOperator = false, Max = 50 },
+        "mygroups_pick" => new { Command = "stats", Code = "pick" },
         "jigsaw_album" => new { Id = 3 },
         "jigsaw_message" or "jigsaw_result" => new { Id = 3, Kind = "jigsaw", State = "settled", Prize = "栗子一袋", Deadline = "11-23 20:00", SeedHash = "ab12",
             Seed = "cd34", Order = new List<int> { 5, 1, 9, 2, 8, 3, 7, 4, 6 }, Winner = "@a", Claims = 2, Reason = "", Late = false },
