@@ -227,6 +227,23 @@ if (!raw) {
     invite_link: `https://t.me/+peer${++links}x${arg(req, 'chat_id')}`.replace('-', 'm'),
     creator: BOT, creates_join_request: false, is_primary: false, is_revoked: false, name: arg(req, 'name'),
   }));
+  // setMyCommands per scope and language: recorded (then the call goes on to the plain stand-in below); read back with
+  // POST /shim/myCommands {token} → [{scope: "default"|"all_chat_administrators"|…, language_code, commands}], latest per pair
+  const scopedCommands = new Map(); // "token|scope|lang" -> {scope, language_code, commands}
+  app.all('/bot:token/setMyCommands', (req, _res, next) => {
+    let scope = arg(req, 'scope');
+    if (typeof scope === 'string') try { scope = JSON.parse(scope); } catch { scope = { type: scope }; }
+    let cmds = arg(req, 'commands') || [];
+    if (typeof cmds === 'string') try { cmds = JSON.parse(cmds); } catch { cmds = []; }
+    const type = (scope && scope.type) || 'default';
+    const lang = arg(req, 'language_code') || '';
+    scopedCommands.set(`${req.params.token}|${type}|${lang}`, { token: req.params.token, scope: type, language_code: lang, commands: cmds });
+    next();
+  });
+  app.post('/shim/myCommands', (req, res) => {
+    const token = req.body && req.body.token;
+    ok(res, [...scopedCommands.values()].filter((c) => !token || c.token === token));
+  });
   app.all('/bot:token/setMyCommands', (req, res) => { commands = arg(req, 'commands') || []; ok(res, true); });
   app.all('/bot:token/getMyCommands', (_req, res) => ok(res, commands));
   app.all(['/bot:token/deleteMyCommands', '/bot:token/sendChatAction'], (_req, res) => ok(res, true));

@@ -266,6 +266,14 @@ public sealed class TelegramAdapter(
         Retry("setMyCommands", () => client.SetMyCommands(commands.Select(c => new BotCommand(c.Name, c.Description)),
             languageCode: languageCode, cancellationToken: ct), ct);
 
+    public Task SetCommandMenuAsync(IReadOnlyList<(string Name, string Description)> commands, MenuScope scope, string? languageCode, CancellationToken ct) =>
+        Retry("setMyCommands", () => client.SetMyCommands(commands.Select(c => new BotCommand(c.Name, c.Description)), scope switch
+        {
+            MenuScope.GroupAdmins => new BotCommandScopeAllChatAdministrators(),
+            MenuScope.Private => new BotCommandScopeAllPrivateChats(),
+            _ => new BotCommandScopeDefault(),
+        }, languageCode, ct), ct);
+
     private static InlineKeyboardMarkup? Keyboard(IReadOnlyList<IReadOnlyList<Button>>? rows) =>
         rows is null or { Count: 0 } ? null
             : new InlineKeyboardMarkup(rows.Select(row => row.Select(b => InlineKeyboardButton.WithCallbackData(b.Text, b.Data))));
