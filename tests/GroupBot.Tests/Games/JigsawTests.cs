@@ -189,6 +189,22 @@ public sealed class JigsawTests : IAsyncLifetime
     }
 
     [Fact]
+    public void The_verify_command_re_derives_the_order_and_hash_from_a_revealed_seed()
+    {
+        var seed = Enumerable.Repeat((byte)7, 32).ToArray();
+        var output = new StringWriter();
+        Assert.Equal(0, JigsawVerify.Run([Convert.ToHexString(seed)], output, new StringWriter()));
+        Assert.Contains(Convert.ToHexStringLower(SHA256.HashData(seed)), output.ToString());
+        var order = JigsawImage.Order(seed);
+        Assert.Contains($"1 → {order[0] + 1}", output.ToString());
+        Assert.Contains($"9 → {order[8] + 1}", output.ToString());
+        var error = new StringWriter();
+        Assert.Equal(2, JigsawVerify.Run(["zz"], new StringWriter(), error));
+        Assert.Contains("usage: verify jigsaw", error.ToString());
+        Assert.Equal(2, JigsawVerify.Run([], new StringWriter(), new StringWriter()));
+    }
+
+    [Fact]
     public void Payload_tokens_are_unguessable_and_resolve_only_to_a_registered_prefix()
     {
         var tokens = Enumerable.Range(0, 1000).Select(_ => DeepLinks.NewToken()).ToList();
