@@ -11,6 +11,9 @@ public delegate Task<IReadOnlyList<ChatAction>> DeepLinkHandler(CommandContext c
 /// <summary>A feature's deep-link prefix and its handler, registered with its services.</summary>
 public sealed record DeepLinkSource(string Prefix, Func<IServiceProvider, DeepLinkHandler> Handler);
 
+/// <summary>The feature that takes a typed code word (/claim &lt;code&gt;, a text no deep link issued); one at most.</summary>
+public sealed record ClaimCodeSource(Func<IServiceProvider, DeepLinkHandler> Handler);
+
 /// <summary>
 /// Deep links: https://t.me/&lt;bot&gt;?start=&lt;prefix&gt;_&lt;rest&gt;. Telegram hands the payload to the bot as "/start payload" in
 /// the private chat; each feature registers a prefix and gets the rest. A payload that grants something carries a token
@@ -27,8 +30,11 @@ public sealed class DeepLinks
 
     private readonly Dictionary<string, DeepLinkHandler> _handlers = new(StringComparer.Ordinal);
 
-    public DeepLinks(IServiceProvider sp, IEnumerable<DeepLinkSource> sources)
+    public DeepLinks(IServiceProvider sp, IEnumerable<DeepLinkSource> sources, IEnumerable<ClaimCodeSource> codes)
     {
+        var codeSources = codes.ToList();
+        if (codeSources.Count > 1) throw new InvalidOperationException("Only one feature may take claim code words");
+        CodeHandler = codeSources.SingleOrDefault()?.Handler(sp);
         foreach (var source in sources)
         {
             if (!IsPrefix(source.Prefix)) throw new InvalidOperationException($"Deep-link prefix '{source.Prefix}' must be 1–8 lower-case letters or digits");
@@ -37,6 +43,9 @@ public sealed class DeepLinks
     }
 
     public IReadOnlyCollection<string> Prefixes => _handlers.Keys;
+
+    /// <summary>Who takes a code word typed with /claim, if any feature does.</summary>
+    public DeepLinkHandler? CodeHandler { get; }
 
     /// <summary>A fresh unguessable token (base64url, no padding).</summary>
     public static string NewToken() => Base64Url(RandomNumberGenerator.GetBytes(TokenBytes));
@@ -73,4 +82,8 @@ public static class DeepLinkSetup
     /// <summary>Registers a feature's deep-link prefix ("jg" for https://t.me/bot?start=jg_…) and its handler.</summary>
     public static IServiceCollection AddDeepLink(this IServiceCollection services, string prefix, Func<IServiceProvider, DeepLinkHandler> handler) =>
         services.AddSingleton(new DeepLinkSource(prefix, handler));
+
+    /// <summary>Registers the feature that takes a code word typed with /claim (printed where no link can be).</summary>
+    public static IServiceCollection AddClaimCode(this IServiceCollection services, Func<IServiceProvider, DeepLinkHandler> handler) =>
+        services.AddSingleton(new ClaimCodeSource(handler));
 }

@@ -44,7 +44,10 @@ public sealed class StartCommands(IServiceProvider services, DeepLinks links, IL
     private Task<IReadOnlyList<ChatAction>> Claim(CommandContext ctx, CancellationToken ct)
     {
         if (ctx.Args.Count == 0) return Task.FromResult(ctx.Usage("missing_payload"));
-        return Dispatch(ctx, ExtractPayload(ctx.Args[0]), ct);
+        var payload = ExtractPayload(ctx.Args[0]);
+        // Not a deep link: a code word read off a picture ("K7QM-4XPA", spaces allowed).
+        if (!links.TryResolve(payload, out _, out _) && links.CodeHandler is { } code) return code(ctx, ctx.Args.Rest(0), ct);
+        return Dispatch(ctx, payload, ct);
     }
 
     public IReadOnlyList<ChatAction> Welcome(CommandContext ctx) => ctx.Reply("start", new

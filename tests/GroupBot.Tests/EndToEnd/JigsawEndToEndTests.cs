@@ -41,7 +41,7 @@ public sealed class JigsawEndToEndTests(TelegramPeer peer) : IClassFixture<Teleg
         var payload = link[(link.IndexOf("start=", StringComparison.Ordinal) + 6)..];
 
         await users.SendCommand(Amy, PeerChat.Private(Amy), "/start " + payload[..^2] + (payload.EndsWith("AA") ? "BB" : "AA"));
-        await users.WaitForBotMessage(PeerChat.Private(Amy), m => m.Text.Contains("这个领奖链接无效或已过期"));
+        await users.WaitForBotMessage(PeerChat.Private(Amy), m => m.Text.Contains("无效或已过期"));
         await users.SendCommand(Eve, PeerChat.Private(Eve), "/start " + payload);
         await users.WaitForBotMessage(PeerChat.Private(Eve), m => m.Text.Contains("只限「拼图群」的成员参加"));
 
@@ -51,14 +51,16 @@ public sealed class JigsawEndToEndTests(TelegramPeer peer) : IClassFixture<Teleg
 
         await users.SendCommand(Amy, PeerChat.Private(Amy), "/start " + payload);
         await users.SendCommand(Ben, PeerChat.Private(Ben), "/start " + payload);
-        var announce = await users.WaitForBotMessage(chat, m => m.Text.Contains("第一个拼好"));
+        // Generous waits: the machine the suite runs on may be busy (a restart has just happened).
+        var wait = TimeSpan.FromSeconds(30);
+        var announce = await users.WaitForBotMessage(chat, m => m.Text.Contains("第一个拼好"), wait);
         var amyWon = announce.Text.Contains("@amy");
         var (winner, other) = amyWon ? (Amy, Ben) : (Ben, Amy);
-        await users.WaitForBotMessage(PeerChat.Private(winner), m => m.Text.Contains("恭喜，你第一个拼好了九宫格拼图 #1"));
-        await users.WaitForBotMessage(PeerChat.Private(other), m => m.Text.Contains($"已经被 @{winner.Username} 抢先拼好了"));
+        await users.WaitForBotMessage(PeerChat.Private(winner), m => m.Text.Contains("恭喜，你第一个拼好了九宫格拼图 #1"), wait);
+        await users.WaitForBotMessage(PeerChat.Private(other), m => m.Text.Contains($"已经被 @{winner.Username} 抢先拼好了"), wait);
 
         await users.SendCommand(winner, PeerChat.Private(winner), "/start " + payload); // replayed
-        await users.WaitForBotMessage(PeerChat.Private(winner), m => m.Text.Contains("你已经领过"));
+        await users.WaitForBotMessage(PeerChat.Private(winner), m => m.Text.Contains("你已经领过"), wait);
         await users.DrainBotMessages(chat, TimeSpan.FromMilliseconds(1500));
         var history = await users.History(chat);
         Assert.Single(history, m => m.Text.Contains("第一个拼好"));

@@ -110,7 +110,7 @@ public sealed class JigsawTests : IAsyncLifetime
 
         Assert.Contains("你已经领过", Text(await Start(Amy, payload)));
         var forged = payload[..^4] + (payload[^4..] == "AAAA" ? "BBBB" : "AAAA");
-        Assert.Contains("这个领奖链接无效或已过期", Text(await Start(Eve, forged)));
+        Assert.Contains("这个领奖链接或口令无效或已过期", Text(await Start(Eve, forged)));
         Assert.Contains("这个链接无效或已过期", Text(await Start(Eve, "xx_" + payload[3..])));
 
         var store = _bot.Get<GameStore>();
@@ -186,6 +186,54 @@ public sealed class JigsawTests : IAsyncLifetime
         var all = Text([.. said, .. await _bot.Settle(TimeSpan.Zero)]);
         Assert.Contains("🧩 @amy 第一个拼好！", all);
         Assert.Contains("/claim <链接或口令>", Text(await _bot.Say(Ben, "/claim")));
+    }
+
+    /// <summary>Reads the code word printed under the QR, cell by cell against the built-in font.</summary>
+    private static string ReadCode(List<byte[]> tiles, int[] order, int length)
+    {
+        using var whole = QrDecode.Assemble(tiles, order);
+        var printed = length + 1;
+        var (pixel, left, top) = JigsawImage.CodeLayout(printed);
+        var text = new System.Text.StringBuilder();
+        for (var i = 0; i < printed; i++)
+        {
+            var match = CodeFont.Glyphs.Where(g => Enumerable.Range(0, CodeFont.Height).All(y => Enumerable.Range(0, CodeFont.Width).All(x =>
+                (whole.GetPixel(left + (i * (CodeFont.Width + 1) + x) * pixel + pixel / 2, top + y * pixel + pixel / 2).Red < 128) == (g.Value[y][x] == '#'))))
+                .Select(g => g.Key).ToList();
+            Assert.Single(match);
+            text.Append(match[0]);
+        }
+        return text.ToString().Replace("-", "");
+    }
+
+    [Fact]
+    public async Task With_link_the_QR_holds_the_brands_link_and_the_code_word_printed_under_it_wins_with_wrong_codes_limited()
+    {
+        Assert.Contains("不是 https:// 开头的链接", Text(await _bot.Say(BotHarness.Owner, "/jigsaw 栗子 link=javascript:alert(1)")));
+        Assert.Empty(_bot.Get<GameStore>().AllLive());
+        var actions = await _bot.Say(BotHarness.Owner, "/jigsaw 栗子一袋 link=https://brand.example/follow?id=42");
+        Assert.Contains("把图下方的口令私聊发给机器人", Text(actions));
+        var tiles = actions.OfType<SendAlbum>().Single().Photos.Select(File.ReadAllBytes).ToList();
+        var order = JigsawImage.Order(_bot.Entropy_Seed(1));
+        Assert.Equal("https://brand.example/follow?id=42", QrDecode.ReadInOrder(tiles, order));
+        Assert.Null(QrDecode.ReadAsPosted(tiles));
+        var code = ReadCode(tiles, order, 8);
+        Assert.Equal(_bot.Get<GameStore>().Find(BotHarness.Chat, 1)!.Jigsaw!.Code, code);
+
+        // Eve guesses: five wrong codes an hour, then even the right one waits.
+        for (var i = 0; i < JigsawFlow.MaxWrongCodes; i++)
+            Assert.Contains("无效或已过期", Text(await _bot.SayIn(Dm(Eve), Eve, "/claim ABCDEFGH")));
+        Assert.Contains("口令错了太多次", Text(await _bot.SayIn(Dm(Eve), Eve, "/claim " + code)));
+        Assert.True(_bot.Get<GameStore>().Find(BotHarness.Chat, 1)!.IsLive);
+
+        // Amy types it as printed, in lower case with the dash: it wins.
+        var printed = code[..4].ToLowerInvariant() + "-" + code[4..];
+        var won = Text([.. await _bot.SayIn(Dm(Amy), Amy, "/claim " + printed), .. await _bot.Settle(TimeSpan.Zero)]);
+        Assert.Contains("🧩 @amy 第一个拼好！", won);
+        Assert.Contains("口令是 " + CodeFont.Printed(code), won);
+        var late = await _bot.SayIn(Dm(Ben), Ben, "/claim " + code);
+        late.AddRange(await _bot.Settle(TimeSpan.Zero));
+        Assert.Contains("已经被 @amy 抢先", Text(late));
     }
 
     [Fact]

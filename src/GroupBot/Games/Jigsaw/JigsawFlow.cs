@@ -56,7 +56,12 @@ public sealed class JigsawFlow : IGameFlow, IHostedService
 
     public string Kind => "jigsaw";
 
-    public CommandSpec Spec => new("jigsaw", Role.Admin, (ctx, _) => Task.FromResult(Open(ctx)), ["deadline"], Scope: CommandScope.Groups);
+    public CommandSpec Spec => new("jigsaw", Role.Admin, (ctx, _) => Task.FromResult(Open(ctx)), ["deadline", "link"], Scope: CommandScope.Groups);
+
+    /// <summary>Wrong code words a person may send per <see cref="CodeWindow"/>: a code is short enough to type, so it is not left to guessing.</summary>
+    public const int MaxWrongCodes = 5;
+    public static readonly TimeSpan CodeWindow = TimeSpan.FromHours(1);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, (DateTimeOffset Since, int Wrong)> _wrongCodes = new();
 
     /// <summary>Where a game's tiles are written (under the data folder): the album is uploaded from there, the local chat prints the paths.</summary>
     public string TilesFolder(long chatId, int gameId) => Path.Combine(_tilesRoot, $"{chatId}_{gameId}");
@@ -69,22 +74,33 @@ public sealed class JigsawFlow : IGameFlow, IHostedService
         if (prize.Length > 100) return ctx.Usage("prize_too_long");
         var now = _time.GetUtcNow();
         if (GameView.Deadline(ctx, now, DefaultDeadline) is not { } deadline) return ctx.Usage("bad_deadline", args.Options["deadline"]);
+        string? brandLink = null;
+        if (args.Options.TryGetValue("link", out var linkText))
+        {
+            if (linkText.Length > 300 || !Uri.TryCreate(linkText, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps)
+                return ctx.Usage("bad_link", linkText);
+            brandLink = uri.AbsoluteUri;
+        }
         var view = GameView.Of(ctx);
         if (_store.Live(ctx.ChatId).FirstOrDefault(g => g.Kind == Kind) is { } open)
             return [new SendText(ctx.ChatId, view.Notice("jigsaw_already_open", open.Id), ReplyTo: ctx.Message.MessageId)];
 
         var seed = _entropy.NewSeed();
         var token = DeepLinks.NewToken();
+        var code = brandLink is null ? null : CodeFont.NewCode();
         var game = _store.Insert(new Game
         {
             ChatId = ctx.ChatId, Kind = Kind, State = GameState.Open, CreatedBy = ctx.From.Id, CreatedUtc = now.UtcDateTime,
             DeadlineUtc = deadline.UtcDateTime,
-            Jigsaw = new JigsawPart { Prize = prize, SeedHex = Convert.ToHexStringLower(seed), SeedHash = Lottery.LotterySplit.Hash(seed) },
+            Jigsaw = new JigsawPart
+            {
+                Prize = prize, SeedHex = Convert.ToHexStringLower(seed), SeedHash = Lottery.LotterySplit.Hash(seed), Link = brandLink, Code = code,
+            },
         });
-        _links.Put(new JigsawLink { Hash = DeepLinks.Hash(token), ChatId = ctx.ChatId, GameId = game.Id });
+        _links.Put(new JigsawLink { Hash = code is null ? DeepLinks.Hash(token) : CodeHash(code), ChatId = ctx.ChatId, GameId = game.Id });
         // The whole QR exists only in memory while it is cut; the tiles are written already shuffled.
-        var link = DeepLinks.Link(_adapter.BotUsername, DeepLinks.Payload(Prefix, token));
-        var tiles = JigsawImage.Tiles(link, JigsawImage.Order(seed), Look());
+        var link = brandLink ?? DeepLinks.Link(_adapter.BotUsername, DeepLinks.Payload(Prefix, token));
+        var tiles = JigsawImage.Tiles(link, JigsawImage.Order(seed), Look(), code);
         var folder = TilesFolder(ctx.ChatId, game.Id);
         Directory.CreateDirectory(folder);
         var paths = tiles.Select((png, i) =>
@@ -110,9 +126,33 @@ public sealed class JigsawFlow : IGameFlow, IHostedService
     /// membership of its group (asked of Telegram) — then handed to the group's queue to be decided. Nothing is answered
     /// now for a claim that goes on: the answer comes with the decision.
     /// </summary>
-    public async Task<IReadOnlyList<ChatAction>> Claim(CommandContext ctx, string token, CancellationToken ct)
+    public Task<IReadOnlyList<ChatAction>> Claim(CommandContext ctx, string token, CancellationToken ct) => ClaimBy(ctx, DeepLinks.Hash(token), ct);
+
+    private static string CodeHash(string code) => DeepLinks.Hash("code:" + code);
+
+    /// <summary>
+    /// A code word sent with /claim (the link= variant, whose QR points elsewhere): a person gets <see cref="MaxWrongCodes"/>
+    /// wrong codes an hour, then is told to wait, so the ~40 bits of an 8-character code are not left to guessing.
+    /// </summary>
+    public async Task<IReadOnlyList<ChatAction>> ClaimCode(CommandContext ctx, string text, CancellationToken ct)
     {
-        var link = _links.Get(DeepLinks.Hash(token));
+        var now = _time.GetUtcNow();
+        var wrong = _wrongCodes.TryGetValue(ctx.From.Id, out var w) && now - w.Since < CodeWindow ? w : (now, 0);
+        if (wrong.Item2 >= MaxWrongCodes) return ctx.Reply("jigsaw_claim", ClaimModel("too_many", null, null));
+        var code = CodeFont.Normalize(text);
+        if (code is null || _links.Get(CodeHash(code)) is null)
+        {
+            _wrongCodes[ctx.From.Id] = (wrong.Item1, wrong.Item2 + 1);
+            if (_wrongCodes.Count > 100_000) _wrongCodes.Clear(); // only recent guessers matter
+            _log.LogInformation("Jigsaw code refused for {UserId} ({Wrong} wrong this hour)", ctx.From.Id, wrong.Item2 + 1);
+            return ctx.Reply("jigsaw_claim", ClaimModel("invalid", null, null));
+        }
+        return await ClaimBy(ctx, CodeHash(code), ct);
+    }
+
+    private async Task<IReadOnlyList<ChatAction>> ClaimBy(CommandContext ctx, string hash, CancellationToken ct)
+    {
+        var link = _links.Get(hash);
         var game = link is null ? null : _store.Find(link.ChatId, link.GameId);
         if (link is null || game?.Jigsaw is not { } part)
         {
@@ -195,6 +235,7 @@ public sealed class JigsawFlow : IGameFlow, IHostedService
             Prize = part?.Prize ?? "",
             Winner = game?.PlayerOf(part?.WinnerUserId ?? 0)?.Name ?? "",
             Points = _community.CurrentValue.GameWinPoints,
+            Max = MaxWrongCodes,
         };
     }
 
@@ -249,6 +290,8 @@ public sealed class JigsawFlow : IGameFlow, IHostedService
             Seed = ended ? part.SeedHex : "",
             Order = ended ? JigsawImage.Order(Convert.FromHexString(part.SeedHex)).Select(p => p + 1).ToList() : [],
             Winner = game.PlayerOf(part.WinnerUserId ?? 0)?.Name ?? "",
+            ByCode = part.Code is not null,
+            Code = ended && part.Code is not null ? CodeFont.Printed(part.Code) : "",
             Claims = game.Players.Count,
             Reason = game.EndReason ?? "",
             Late = game.EndedLate,

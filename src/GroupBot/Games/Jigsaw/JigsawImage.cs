@@ -37,10 +37,13 @@ public static class JigsawImage
         return order;
     }
 
-    /// <summary>The nine PNG tiles in album order.</summary>
-    public static List<byte[]> Tiles(string text, int[] order, JigsawLook look)
+    /// <summary>Height of the band under the QR that holds a code word (the link= variant).</summary>
+    public const int CodeBand = 132;
+
+    /// <summary>The nine PNG tiles in album order; with <paramref name="code"/>, the code word is printed under the QR.</summary>
+    public static List<byte[]> Tiles(string text, int[] order, JigsawLook look, string? code = null)
     {
-        using var whole = Draw(text, look);
+        using var whole = Draw(text, look, code);
         var tiles = new List<byte[]>(order.Length);
         foreach (var piece in order)
         {
@@ -54,29 +57,32 @@ public static class JigsawImage
         return tiles;
     }
 
-    private static SKBitmap Draw(string text, JigsawLook look)
+    private static SKBitmap Draw(string text, JigsawLook look, string? code)
     {
-        var logo = LoadLogo(look.LogoPath);
+        var logo = code is null ? LoadLogo(look.LogoPath) : null;
         // A logo hides modules in the middle: the highest error correction makes up for them.
         using var data = new QRCodeGenerator().CreateQrCode(text, logo is null ? QRCodeGenerator.ECCLevel.M : QRCodeGenerator.ECCLevel.H);
         var matrix = data.ModuleMatrix;
         var modules = matrix.Count;
         // The matrix carries its own 4-module quiet zone; the frame sits outside it.
         var frame = TileSize / 12;
-        var scale = (Size - 2 * frame) / modules;
-        var offset = (Size - scale * modules) / 2;
+        var area = code is null ? Size : Size - CodeBand;
+        var scale = (area - 2 * frame) / modules;
+        var offsetX = (Size - scale * modules) / 2;
+        var offset = (area - scale * modules) / 2;
         var bitmap = new SKBitmap(Size, Size);
         using var canvas = new SKCanvas(bitmap);
         canvas.Clear(look.Frame);
         using (var background = new SKPaint { Color = look.Background })
-            canvas.DrawRect(offset, offset, scale * modules, scale * modules, background);
+            canvas.DrawRect(offsetX, offset, scale * modules, scale * modules, background);
         using (var ink = new SKPaint { Color = look.Foreground, IsAntialias = false })
         {
             for (var y = 0; y < modules; y++)
                 for (var x = 0; x < modules; x++)
-                    if (matrix[y][x]) canvas.DrawRect(offset + x * scale, offset + y * scale, scale, scale, ink);
+                    if (matrix[y][x]) canvas.DrawRect(offsetX + x * scale, offset + y * scale, scale, scale, ink);
+            if (code is not null) DrawCode(canvas, CodeFont.Printed(code), look, ink);
         }
-        if (logo is not null)
+        if (logo is not null && code is null)
         {
             using (logo)
             {
@@ -90,6 +96,28 @@ public static class JigsawImage
         }
         canvas.Flush();
         return bitmap;
+    }
+
+    /// <summary>Where a code word's characters go: the pixel size and the left and top of the first character.</summary>
+    public static (int Pixel, int Left, int Top) CodeLayout(int characters)
+    {
+        var units = characters * (CodeFont.Width + 1) - 1;
+        var pixel = Math.Min((Size - 2 * (TileSize / 12)) / units, (CodeBand - 24) / CodeFont.Height);
+        return (pixel, (Size - units * pixel) / 2, Size - CodeBand + (CodeBand - CodeFont.Height * pixel) / 2 - TileSize / 24);
+    }
+
+    private static void DrawCode(SKCanvas canvas, string printed, JigsawLook look, SKPaint ink)
+    {
+        var (pixel, left, top) = CodeLayout(printed.Length);
+        using (var band = new SKPaint { Color = look.Background })
+            canvas.DrawRect(left - pixel, top - pixel, (printed.Length * (CodeFont.Width + 1) + 1) * pixel, (CodeFont.Height + 2) * pixel, band);
+        for (var i = 0; i < printed.Length; i++)
+        {
+            var glyph = CodeFont.Glyphs[printed[i]];
+            for (var y = 0; y < CodeFont.Height; y++)
+                for (var x = 0; x < CodeFont.Width; x++)
+                    if (glyph[y][x] == '#') canvas.DrawRect(left + (i * (CodeFont.Width + 1) + x) * pixel, top + y * pixel, pixel, pixel, ink);
+        }
     }
 
     private static SKBitmap? LoadLogo(string? path)

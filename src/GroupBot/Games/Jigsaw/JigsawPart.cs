@@ -8,6 +8,10 @@ public sealed class JigsawPart
     public string SeedHex { get; set; } = "";
     /// <summary>SHA-256 of the seed bytes, posted with the album.</summary>
     public string SeedHash { get; set; } = "";
+    /// <summary>link= variant: what the QR holds (the brand's own account) instead of a claim link.</summary>
+    public string? Link { get; set; }
+    /// <summary>link= variant: the code word printed under the QR; secret until the game ends.</summary>
+    public string? Code { get; set; }
     public long? WinnerUserId { get; set; }
     public DateTime? WonUtc { get; set; }
 }

@@ -39,6 +39,7 @@ public static class JigsawSetup
             .AddSingleton<IGameFlow>(sp => sp.GetRequiredService<JigsawFlow>())
             .AddHostedService(sp => sp.GetRequiredService<JigsawFlow>())
             .AddDeepLink(JigsawFlow.Prefix, sp => sp.GetRequiredService<JigsawFlow>().Claim)
+            .AddClaimCode(sp => sp.GetRequiredService<JigsawFlow>().ClaimCode)
             .AddCommands(sp => [sp.GetRequiredService<JigsawFlow>().Spec]);
     }
 }
