@@ -53,7 +53,7 @@ public sealed class JigsawEndToEndTests(TelegramPeer peer) : IClassFixture<Teleg
         await users.SendCommand(Ben, PeerChat.Private(Ben), "/start " + payload);
         // Generous waits: the machine the suite runs on may be busy (a restart has just happened).
         var wait = TimeSpan.FromSeconds(30);
-        var announce = await users.WaitForBotMessage(chat, m => m.Text.Contains("第一个拼好"), wait);
+        var announce = await users.WaitForBotMessage(chat, m => m.Text.Contains("第一个拼好！"), wait);
         var amyWon = announce.Text.Contains("@amy");
         var (winner, other) = amyWon ? (Amy, Ben) : (Ben, Amy);
         await users.WaitForBotMessage(PeerChat.Private(winner), m => m.Text.Contains("恭喜，你第一个拼好了九宫格拼图 #1"), wait);
@@ -63,7 +63,7 @@ public sealed class JigsawEndToEndTests(TelegramPeer peer) : IClassFixture<Teleg
         await users.WaitForBotMessage(PeerChat.Private(winner), m => m.Text.Contains("你已经领过"), wait);
         await users.DrainBotMessages(chat, TimeSpan.FromMilliseconds(1500));
         var history = await users.History(chat);
-        Assert.Single(history, m => m.Text.Contains("第一个拼好"));
+        Assert.Single(history, m => m.Text.Contains("第一个拼好！"));
         Assert.Contains(history, m => m.Text.Contains($"已结束 · 得主：@{winner.Username}"));
         var game = bot.Get<GameStore>().Find(chat.Id, 1)!;
         Assert.Equal(winner.Id, game.Jigsaw!.WinnerUserId);

@@ -96,7 +96,7 @@ public sealed class JigsawTests : IAsyncLifetime
         var both = await _bot.SayIn(Dm(Amy), Amy, "/start " + payload);
         both.AddRange(await _bot.SayIn(Dm(Ben), Ben, "/start " + payload));
         both.AddRange(await _bot.Settle(TimeSpan.Zero));
-        var announce = both.OfType<SendText>().Where(t => t.ChatId == BotHarness.Chat && t.Text.Contains("第一个拼好")).ToList();
+        var announce = both.OfType<SendText>().Where(t => t.ChatId == BotHarness.Chat && t.Text.Contains("第一个拼好！")).ToList();
         Assert.Single(announce);
         Assert.Contains("🧩 @amy 第一个拼好！获得：栗子一袋", announce[0].Text);
         Assert.Contains(both.OfType<SendText>(), t => t.ChatId == Amy.Id && t.Text.Contains("恭喜，你第一个拼好了九宫格拼图 #1"));

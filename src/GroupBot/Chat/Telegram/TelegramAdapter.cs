@@ -251,7 +251,16 @@ public sealed class TelegramAdapter(
 
     public async Task<bool> IsMemberAsync(long chatId, long userId, CancellationToken ct)
     {
-        var member = await Retry("getChatMember", () => client.GetChatMember(chatId, userId, ct), ct);
+        ChatMember member;
+        try
+        {
+            member = await Retry("getChatMember", () => client.GetChatMember(chatId, userId, ct), ct);
+        }
+        catch (ApiRequestException ex) when (ex.ErrorCode == 400)
+        {
+            // "user not found", "PARTICIPANT_ID_INVALID": someone the group has never had.
+            return false;
+        }
         return member.Status is ChatMemberStatus.Creator or ChatMemberStatus.Administrator or ChatMemberStatus.Member
             || member is ChatMemberRestricted { IsMember: true };
     }
