@@ -5,6 +5,7 @@ using GroupBot.Posting;
 
 return args switch
 {
+    ["verify", "jigsaw", .. var rest] => GroupBot.Games.Jigsaw.JigsawVerify.Run(rest, Console.Out, Console.Error),
     ["verify", .. var rest] => LotteryVerify.Run(rest, Console.Out, Console.Error),
     ["templates", .. var rest] => TemplatesCli.Run(rest, Console.Out, Console.Error),
     ["report", .. var rest] => ReportCli.Run(rest, Console.Out, Console.Error),

@@ -175,12 +175,78 @@ if (!raw) {
     const msg = server.addBotMessage({ chat_id: chatId, text: caption, caption, photo, photo_file: attached, parse_mode: arg(req, 'parse_mode'), reply_markup: markup }, req.params.token);
     ok(res, fixMsg({ ...msg, photo: [{ file_id: 'peer-photo-' + msg.message_id, file_unique_id: 'p' + msg.message_id, width: 1, height: 1 }] }));
   });
+  // sendMediaGroup (multipart, files attached as attach://<part name>): each photo is stored as a bot message of its own,
+  // as Telegram does, with the album's media_group_id, the caption on the first, and the uploaded bytes as photo_data (base64)
+  // so a test can look at the pictures it was sent.
+  let mediaGroups = 0;
+  const multipartParts = (req) => {
+    const boundary = /boundary="?([^";]+)"?/.exec(req.headers['content-type'] || '')?.[1];
+    const parts = {};
+    if (!boundary || !Buffer.isBuffer(req.body)) return parts;
+    const sep = Buffer.from('--' + boundary);
+    let at = req.body.indexOf(sep);
+    while (at >= 0) {
+      const next = req.body.indexOf(sep, at + sep.length);
+      if (next < 0) break;
+      const part = req.body.subarray(at + sep.length, next);
+      const headEnd = part.indexOf('\r\n\r\n');
+      if (headEnd >= 0) {
+        const head = part.subarray(0, headEnd).toString('utf8');
+        const name = /name="?([^";\r\n]+)"?/.exec(head)?.[1];
+        const filename = /filename\*?="?([^";\r\n]*)"?/.exec(head)?.[1];
+        let body = part.subarray(headEnd + 4);
+        if (body.length >= 2 && body[body.length - 2] === 13 && body[body.length - 1] === 10) body = body.subarray(0, body.length - 2);
+        if (name) parts[name] = filename !== undefined ? { filename, data: body } : body.toString('utf8');
+      }
+      at = next;
+    }
+    return parts;
+  };
+  app.post('/bot:token/sendMediaGroup', express.raw({ type: 'multipart/form-data', limit: '50mb' }), (req, res) => {
+    const parts = Buffer.isBuffer(req.body) ? multipartParts(req) : { ...req.query, ...req.body };
+    const chatId = parts.chat_id;
+    let media = parts.media;
+    if (typeof media === 'string') try { media = JSON.parse(media); } catch { media = null; }
+    if (!chatId || !Array.isArray(media) || media.length < 2 || media.length > 10) {
+      return fail(res, 400, 'Bad Request: chat_id and 2-10 media are required');
+    }
+    const group = String(++mediaGroups);
+    const sent = [];
+    for (const item of media) {
+      const ref = typeof item.media === 'string' && item.media.startsWith('attach://') ? parts[item.media.slice(9)] : null;
+      if (item.media?.startsWith?.('attach://') && !(ref && ref.data)) return fail(res, 400, `Bad Request: file ${item.media} not attached`);
+      const caption = item.caption || '';
+      const msg = server.addBotMessage({
+        chat_id: chatId, text: caption, caption, media_group_id: group, photo: ref ? ref.filename : item.media,
+        photo_data: ref ? ref.data.toString('base64') : undefined,
+      }, req.params.token);
+      sent.push(fixMsg({ ...msg, media_group_id: group, photo: [{ file_id: 'peer-photo-' + msg.message_id, file_unique_id: 'p' + msg.message_id, width: 1, height: 1 }] }));
+    }
+    ok(res, sent);
+  });
   // createChatInviteLink: a fresh link each call, named as asked
   let links = 0;
   app.all('/bot:token/createChatInviteLink', (req, res) => ok(res, {
     invite_link: `https://t.me/+peer${++links}x${arg(req, 'chat_id')}`.replace('-', 'm'),
     creator: BOT, creates_join_request: false, is_primary: false, is_revoked: false, name: arg(req, 'name'),
   }));
+  // setMyCommands per scope and language: recorded (then the call goes on to the plain stand-in below); read back with
+  // POST /shim/myCommands {token} → [{scope: "default"|"all_chat_administrators"|…, language_code, commands}], latest per pair
+  const scopedCommands = new Map(); // "token|scope|lang" -> {scope, language_code, commands}
+  app.all('/bot:token/setMyCommands', (req, _res, next) => {
+    let scope = arg(req, 'scope');
+    if (typeof scope === 'string') try { scope = JSON.parse(scope); } catch { scope = { type: scope }; }
+    let cmds = arg(req, 'commands') || [];
+    if (typeof cmds === 'string') try { cmds = JSON.parse(cmds); } catch { cmds = []; }
+    const type = (scope && scope.type) || 'default';
+    const lang = arg(req, 'language_code') || '';
+    scopedCommands.set(`${req.params.token}|${type}|${lang}`, { token: req.params.token, scope: type, language_code: lang, commands: cmds });
+    next();
+  });
+  app.post('/shim/myCommands', (req, res) => {
+    const token = req.body && req.body.token;
+    ok(res, [...scopedCommands.values()].filter((c) => !token || c.token === token));
+  });
   app.all('/bot:token/setMyCommands', (req, res) => { commands = arg(req, 'commands') || []; ok(res, true); });
   app.all('/bot:token/getMyCommands', (_req, res) => ok(res, commands));
   app.all(['/bot:token/deleteMyCommands', '/bot:token/sendChatAction'], (_req, res) => ok(res, true));

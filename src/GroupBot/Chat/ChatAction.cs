@@ -22,6 +22,9 @@ public sealed record DeleteMessage(long ChatId, int MessageId) : ChatAction(Chat
 public sealed record SendPhoto(long ChatId, string Photo, string Caption, IReadOnlyList<IReadOnlyList<Button>>? Buttons = null, string? Tag = null)
     : ChatAction(ChatId);
 
+/// <summary>Photos (local files) sent as one album (Telegram's sendMediaGroup, 2–10 photos); the caption goes under the first.</summary>
+public sealed record SendAlbum(long ChatId, IReadOnlyList<string> Photos, string Caption = "") : ChatAction(ChatId);
+
 /// <summary>A chat network's refusal of an action: what went wrong and whether trying again can help.</summary>
 public sealed class ChatApiException(int code, string description, TimeSpan? retryAfter = null, bool transient = false)
     : Exception(description)

@@ -48,6 +48,14 @@ public sealed record CommandSpec(string Name, Role Role, CommandHandler Handle, 
     Func<CommandArgs, bool>? RoleMatters = null, CommandScope Scope = CommandScope.Anywhere)
 {
     public IReadOnlyCollection<string> OptionKeys => Options ?? [];
+
+    /// <summary>Whether the command works in this kind of chat (its Scope).</summary>
+    public bool UsableIn(ChatKind kind) => Scope switch
+    {
+        CommandScope.Private => kind == ChatKind.Private,
+        CommandScope.Groups => kind != ChatKind.Private,
+        _ => true,
+    };
 }
 
 /// <summary>Where a command may be used: anywhere, only in groups, or only in a private chat with the bot.</summary>

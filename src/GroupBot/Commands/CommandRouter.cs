@@ -7,7 +7,7 @@ namespace GroupBot.Commands;
 
 /// <summary>Turns a message into a command call: parse, check it is for us, check the caller's role, run the handler.</summary>
 public sealed class CommandRouter(CommandRegistry registry, Roles roles, Trust trust, Groups groups, TemplateStore templates, TimeProvider time,
-    ILogger<CommandRouter> log)
+    ILogger<CommandRouter> log, Private.GroupViews views)
 {
     /// <summary>
     /// A member who repeats a command within this window and would get the very same answer gets none: repeats cost the
@@ -37,6 +37,12 @@ public sealed class CommandRouter(CommandRegistry registry, Roles roles, Trust t
             // Told without asking Telegram for the caller's role: nothing is done here either way.
             var scope = new CommandContext(message, line, args, Role.Member, language, groups.TimeZoneOf(group), templates, trust.IsOperator(message.From.Id));
             return scope.Refused(isPrivate ? "groups_only" : "private_only");
+        }
+        if (isPrivate && spec.Scope == CommandScope.Anywhere && Private.GroupViews.Views.Contains(spec.Name))
+        {
+            // A group's figures asked for privately: answered for a group the caller administers, picked with a button.
+            var pick = new CommandContext(message, line, args, Role.Member, language, groups.TimeZoneOf(group), templates, trust.IsOperator(message.From.Id));
+            return await views.Pick(pick, ct);
         }
         var role = spec.Role == Role.Admin || spec.RoleMatters?.Invoke(args) != false
             ? await roles.RoleOf(message.Chat, message.From.Id, ct)

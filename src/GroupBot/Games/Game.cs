@@ -41,6 +41,7 @@ public sealed class Game
     public GuessPart? Guess { get; set; }
     public GroupBuyPart? GroupBuy { get; set; }
     public BargainPart? Bargain { get; set; }
+    public Jigsaw.JigsawPart? Jigsaw { get; set; }
 
     public bool IsLive => State is GameState.Open or GameState.Full;
 

@@ -23,6 +23,7 @@ public sealed class GameCommands(GameStore store, IEnumerable<IGameFlow> flows, 
         ["groupbuy"] = ["join", "leave"],
         ["guess"] = ["guess"],
         ["bargain"] = ["help"],
+        ["jigsaw"] = [],
     };
 
     public IEnumerable<CommandSpec> Specs =>

@@ -8,6 +8,7 @@ using GroupBot.Faq;
 using GroupBot.Outbox;
 using GroupBot.Pipeline;
 using GroupBot.Posting;
+using GroupBot.Private;
 using GroupBot.Games;
 using GroupBot.Games.Bargain;
 using GroupBot.Storage;
@@ -132,6 +133,8 @@ public static class BotHost
         services.AddCommunity();
         services.AddBargain();
         services.AddCommerce();
+        services.AddPrivateChat();
+        GroupBot.Games.Jigsaw.JigsawSetup.AddJigsaw(services);
 
         services.AddHostedService<StorageWatch>();
         services.AddSingleton<Backups>();

@@ -58,9 +58,13 @@ public sealed class BotService(
     {
         try
         {
-            await adapter.SetCommandMenuAsync(HelpCommand.Menu(registry, templates, options.Value.Language), null, ct);
-            foreach (var lang in OptionsChecks.Languages.Where(l => l != options.Value.Language))
-                await adapter.SetCommandMenuAsync(HelpCommand.Menu(registry, templates, lang), lang[..2], ct);
+            // One menu per scope (members in groups, group admins, private chats) and language, from the registry.
+            foreach (var scope in Enum.GetValues<MenuScope>())
+            {
+                await adapter.SetCommandMenuAsync(HelpCommand.Menu(registry, templates, options.Value.Language, scope), scope, null, ct);
+                foreach (var lang in OptionsChecks.Languages.Where(l => l != options.Value.Language))
+                    await adapter.SetCommandMenuAsync(HelpCommand.Menu(registry, templates, lang, scope), scope, lang[..2], ct);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

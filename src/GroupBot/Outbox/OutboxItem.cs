@@ -34,10 +34,10 @@ public sealed class OutboxItem
     public long? ByUser { get; set; }
 
     /// <summary>Goes before the chat's turns: a game's own message, and a deletion that hides a secret.</summary>
-    public bool Urgent => Kind == "delete" || (Kind == "text" && Tag?.StartsWith("game:", StringComparison.Ordinal) == true);
+    public bool Urgent => Kind is "delete" or "album" || (Kind == "text" && Tag?.StartsWith("game:", StringComparison.Ordinal) == true);
 
     /// <summary>Button answers and deletions do not count towards the per-chat message limits.</summary>
-    public bool IsMessage => Kind is "text" or "edit" or "photo";
+    public bool IsMessage => Kind is "text" or "edit" or "photo" or "album";
 
     public static OutboxItem From(ChatAction action, DateTime nowUtc, string? key = null)
     {
@@ -49,6 +49,7 @@ public sealed class OutboxItem
             SendText s => s with { Text = TelegramText.Fit(CleanText.Of(s.Text), s.Html) },
             EditText e => e with { Text = TelegramText.Fit(CleanText.Of(e.Text), html: false) },
             SendPhoto p => p with { Caption = CleanText.Of(p.Caption) },
+            SendAlbum al => al with { Caption = TelegramText.Fit(CleanText.Of(al.Caption), html: false, TelegramText.CaptionLimit) },
             AnswerButton a => a with { Text = CleanText.OfNullable(a.Text) },
             _ => action,
         };
@@ -65,6 +66,9 @@ public sealed class OutboxItem
             case SendPhoto p:
                 (item.Kind, item.Text, item.Photo, item.Tag) = ("photo", p.Caption, p.Photo, p.Tag);
                 item.ButtonsJson = Json(p.Buttons);
+                break;
+            case SendAlbum al:
+                (item.Kind, item.Text, item.Photo) = ("album", al.Caption, string.Join('\n', al.Photos));
                 break;
             case DeleteMessage d:
                 (item.Kind, item.MessageId) = ("delete", d.MessageId);
@@ -89,6 +93,7 @@ public sealed class OutboxItem
             "text" => new SendText(ChatId, Text, buttons, ReplyTo, Tag, Html),
             "edit" => new EditText(ChatId, MessageId!.Value, Text, buttons),
             "photo" => new SendPhoto(ChatId, Photo!, Text, buttons, Tag),
+            "album" => new SendAlbum(ChatId, Photo!.Split('\n'), Text),
             "delete" => new DeleteMessage(ChatId, MessageId!.Value),
             "answer" => new AnswerButton(ChatId, CallbackId!, Text.Length > 0 ? Text : null),
             "leave" => new LeaveChat(ChatId),

@@ -29,12 +29,16 @@ public sealed class EventProcessor
     private readonly Welcomes _welcomes;
     private readonly ILogger<EventProcessor> _log;
     private readonly Posting.PostScheduler _scheduler;
+    private readonly Games.Jigsaw.JigsawFlow _jigsaw;
+    private readonly GroupBot.Private.GroupViews _views;
 
     public EventProcessor(IChatAdapter adapter, CommandRouter router, Groups groups, Roles roles, Database db, Outbox.OutboxQueue outbox,
         GameCommands games, GameStore gameStore, Deadlines deadlines, Members members, Activity activity, Welcomes welcomes, EventSink sink,
-        Posting.PostScheduler scheduler, ILogger<EventProcessor> log)
+        Posting.PostScheduler scheduler, ILogger<EventProcessor> log, Games.Jigsaw.JigsawFlow jigsaw, GroupBot.Private.GroupViews views)
     {
         _scheduler = scheduler;
+        _jigsaw = jigsaw;
+        _views = views;
         (_adapter, _router, _groups, _roles, _db, _outbox, _games, _gameStore, _deadlines, _members, _activity, _welcomes, _log) =
             (adapter, router, groups, roles, db, outbox, games, gameStore, deadlines, members, activity, welcomes, log);
         // Timers hand their events to the sink; they run here, through the same queues and units.
@@ -136,6 +140,8 @@ public sealed class EventProcessor
             case ButtonPressed press when press.Data.StartsWith("g:", StringComparison.Ordinal):
                 _groups.Ensure(evt.Chat);
                 return _games.Press(press);
+            case ButtonPressed press when press.Data.StartsWith("pv:", StringComparison.Ordinal):
+                return await _views.Press(press, ct);
             case MembersJoined joined:
                 _groups.Ensure(evt.Chat);
                 return _welcomes.Joined(joined);
@@ -151,6 +157,8 @@ public sealed class EventProcessor
                 return _games.Deadline(due);
             case GameRefreshDue refresh:
                 return _games.Refresh(refresh);
+            case Games.Jigsaw.JigsawClaimDue claim:
+                return _jigsaw.Decide(claim);
             default:
                 return [];
         }

@@ -62,6 +62,16 @@ public sealed class FakeChat : IChatAdapter
         return Task.FromResult<IReadOnlySet<long>>(Admins.ToHashSet());
     }
 
+    /// <summary>Users who are not in any group (getChatMember says "left"); everyone else is a member.</summary>
+    public HashSet<long> NotMembers { get; } = [];
+
+    /// <summary>As when Telegram cannot be reached: asking whether someone is a member fails.</summary>
+    public bool MemberLookupFails { get; set; }
+
+    public Task<bool> IsMemberAsync(long chatId, long userId, CancellationToken ct) => MemberLookupFails
+        ? Task.FromException<bool>(new HttpRequestException("network is down"))
+        : Task.FromResult(!NotMembers.Contains(userId));
+
     /// <summary>As Telegram answers a bot that is not an admin allowed to invite users.</summary>
     public bool InviteLinksRefused { get; set; }
 

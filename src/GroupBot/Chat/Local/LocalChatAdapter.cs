@@ -98,6 +98,12 @@ public sealed class LocalChatAdapter(TextReader input, TextWriter output, IOptio
                 var photoId = NextMessageId();
                 await Write($"🤖 [#{photoId}] 🖼 {photo.Photo}\n{Plain(photo.Caption)}{Buttons(photoId, photo.Buttons)}");
                 return photoId;
+            case SendAlbum album:
+                var albumId = NextMessageId();
+                for (var i = 1; i < album.Photos.Count; i++) NextMessageId();
+                await Write($"🤖 [#{albumId}] 🖼 {album.Photos.Count} photos{(album.Caption.Length > 0 ? " · " + album.Caption : "")}\n"
+                    + string.Join("\n", album.Photos.Select((p, i) => $"   {i + 1}. {p}")));
+                return albumId;
             case AnswerButton { Text: { Length: > 0 } text }:
                 await Write($"🤖 (to {_current.FirstName} only) {text}");
                 return null;
@@ -110,6 +116,12 @@ public sealed class LocalChatAdapter(TextReader input, TextWriter output, IOptio
     {
         IReadOnlySet<long> admins = options.Value.Admins.Append(Owner).Select(name => UserNamed(name).Id).ToHashSet();
         return Task.FromResult(admins);
+    }
+
+    /// <summary>Everyone who has spoken in the demo group is in it.</summary>
+    public Task<bool> IsMemberAsync(long chatId, long userId, CancellationToken ct)
+    {
+        lock (_lock) return Task.FromResult(chatId == DemoChatId && _users.Values.Any(u => u.Id == userId));
     }
 
     public Task<string> CreateInviteLinkAsync(long chatId, string name, CancellationToken ct) =>

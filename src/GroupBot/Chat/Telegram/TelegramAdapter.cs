@@ -148,6 +148,8 @@ public sealed class TelegramAdapter(
                     return edit.MessageId;
                 case SendPhoto photo:
                     return await SendPhoto(photo, ct);
+                case SendAlbum album:
+                    return await SendAlbum(album, ct);
                 case DeleteMessage delete:
                     await client.DeleteMessage(delete.ChatId, delete.MessageId, ct);
                     return null;
@@ -211,6 +213,25 @@ public sealed class TelegramAdapter(
         }
     }
 
+    /// <summary>An album of local photo files, uploaded in one multipart sendMediaGroup; the id of its first message.</summary>
+    private async Task<int?> SendAlbum(SendAlbum album, CancellationToken ct)
+    {
+        var streams = album.Photos.Select(File.OpenRead).ToList();
+        try
+        {
+            var media = streams.Select((s, i) => new InputMediaPhoto(InputFile.FromStream(s, $"photo{i + 1}.png"))
+            {
+                Caption = i == 0 && album.Caption.Length > 0 ? album.Caption : null,
+            }).ToList();
+            var sent = await client.SendMediaGroup(album.ChatId, media, cancellationToken: ct);
+            return sent.FirstOrDefault()?.MessageId;
+        }
+        finally
+        {
+            foreach (var s in streams) s.Dispose();
+        }
+    }
+
     /// <summary>
     /// A caption that fits, and the rest split at line breaks into messages of at most 4,096 characters; every part keeps
     /// Telegram HTML balanced (a cut inside &lt;code&gt; closes and reopens it), or Telegram would refuse both.
@@ -228,6 +249,22 @@ public sealed class TelegramAdapter(
         return admins.Select(a => a.User.Id).ToHashSet();
     }
 
+    public async Task<bool> IsMemberAsync(long chatId, long userId, CancellationToken ct)
+    {
+        ChatMember member;
+        try
+        {
+            member = await Retry("getChatMember", () => client.GetChatMember(chatId, userId, ct), ct);
+        }
+        catch (ApiRequestException ex) when (ex.ErrorCode == 400)
+        {
+            // "user not found", "PARTICIPANT_ID_INVALID": someone the group has never had.
+            return false;
+        }
+        return member.Status is ChatMemberStatus.Creator or ChatMemberStatus.Administrator or ChatMemberStatus.Member
+            || member is ChatMemberRestricted { IsMember: true };
+    }
+
     public async Task<string> CreateInviteLinkAsync(long chatId, string name, CancellationToken ct)
     {
         var link = await Retry("createChatInviteLink", () => client.CreateChatInviteLink(chatId, name.Length > 32 ? name[..32] : name, cancellationToken: ct), ct);
@@ -237,6 +274,14 @@ public sealed class TelegramAdapter(
     public Task SetCommandMenuAsync(IReadOnlyList<(string Name, string Description)> commands, string? languageCode, CancellationToken ct) =>
         Retry("setMyCommands", () => client.SetMyCommands(commands.Select(c => new BotCommand(c.Name, c.Description)),
             languageCode: languageCode, cancellationToken: ct), ct);
+
+    public Task SetCommandMenuAsync(IReadOnlyList<(string Name, string Description)> commands, MenuScope scope, string? languageCode, CancellationToken ct) =>
+        Retry("setMyCommands", () => client.SetMyCommands(commands.Select(c => new BotCommand(c.Name, c.Description)), scope switch
+        {
+            MenuScope.GroupAdmins => new BotCommandScopeAllChatAdministrators(),
+            MenuScope.Private => new BotCommandScopeAllPrivateChats(),
+            _ => new BotCommandScopeDefault(),
+        }, languageCode, ct), ct);
 
     private static InlineKeyboardMarkup? Keyboard(IReadOnlyList<IReadOnlyList<Button>>? rows) =>
         rows is null or { Count: 0 } ? null
