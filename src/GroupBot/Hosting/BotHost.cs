@@ -4,6 +4,7 @@ using GroupBot.Chat.Telegram;
 using GroupBot.Commands;
 using GroupBot.Community;
 using GroupBot.Faq;
+using GroupBot.OpsConsole;
 using GroupBot.Outbox;
 using GroupBot.Pipeline;
 using GroupBot.Posting;
@@ -128,6 +129,7 @@ public static class BotHost
         services.AddGames();
         services.AddPosting();
         services.AddCommunity();
+        services.AddConsole();
 
         services.AddHostedService<StorageWatch>();
         services.AddSingleton<Backups>();

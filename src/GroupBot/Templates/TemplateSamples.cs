@@ -93,6 +93,7 @@ public static class TemplateSamples
         "me" => new { Name = "@a", Level = "金牌", Points = 150, Week = 10, Month = 50, Sales = "¥299.00", Rank = 1, Ranked = 3, Recruits = 2, InvitedBy = "@b" },
         "top" => new { Period = "week", By = "points", Scope = "city:上海", Rows = new[] { new { Rank = 1, Name = "@a", Points = 10, Sales = "¥1.00", Recruits = 1 } } },
         "mylink" => new { Link = "https://t.me/+x", Private = false, Failed = false },
+        "console_link" => new { Code = "link", Url = "http://127.0.0.1:5280/signin?t=x", Minutes = 10 },
         "awarded" => new { Name = "@a", Points = 10, Reason = "好文案", Total = 20, Level = "中级", Local = true },
         "sale_recorded" => new { Name = "@a", Amount = "¥1.00", Note = "x", Total = "¥2.00", Correction = true, Level = "中级", Local = true },
         "refused" => new { Command = "level", Code = "level_needs_trust" },

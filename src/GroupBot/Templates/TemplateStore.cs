@@ -81,14 +81,15 @@ public sealed class TemplateStore
         name is { Length: > 0 and <= 100 } && name.Split('/').All(s => s.Length > 0 && s.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'));
 
     /// <summary>The rendered text, or the error (with path:line:column) when it does not render.</summary>
-    public (string? Text, string? Error) TryRender(string name, string lang, object? model = null)
+    /// <param name="draft">the template's text to render instead of its file (the console's preview of an unsaved edit)</param>
+    public (string? Text, string? Error) TryRender(string name, string lang, object? model = null, string? draft = null)
     {
-        var path = Resolve(name, lang);
+        var path = draft is null ? Resolve(name, lang) : PathOf(name, lang);
         if (path is null) return (null, $"no template '{name}' in {_root}");
         Template template;
         try
         {
-            template = Load(path);
+            template = draft is null ? Load(path) : Parse(draft, path);
         }
         catch (InvalidDataException ex)
         {
@@ -125,6 +126,23 @@ public sealed class TemplateStore
             ? Directory.EnumerateFiles(folder, "*.sbn", SearchOption.AllDirectories)
                 .Select(f => Path.GetRelativePath(folder, f)[..^4].Replace('\\', '/')).Order()
             : [];
+    }
+
+    /// <summary>Where a template of this name and language is (or would be) kept: only ever inside the templates folder; null for a bad name.</summary>
+    public string? PathOf(string name, string lang)
+    {
+        if (!IsValidName(name) || !IsValidName(lang) || lang.Contains('/')) return null;
+        var path = Path.GetFullPath(Path.Combine(_root, lang, name + ".sbn"));
+        return path.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? path : null;
+    }
+
+    /// <summary>The parse errors of a template's text (empty when it parses), as `templates check` reports them.</summary>
+    public static IReadOnlyList<TemplateError> ParseErrors(string text, string path) => ToErrors(path, Template.Parse(text, path)).ToList();
+
+    private static Template Parse(string text, string path)
+    {
+        var template = Template.Parse(text, path);
+        return template.HasErrors ? throw new InvalidDataException(string.Join("; ", ToErrors(path, template))) : template;
     }
 
     /// <summary>The file of a template, only ever inside the templates folder; null when there is none (or the name is not valid).</summary>
