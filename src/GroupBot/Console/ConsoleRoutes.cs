@@ -102,7 +102,8 @@ public static class ConsoleRoutes
             var https = http.Request.IsHttps || options.Value.PublicUrl.StartsWith("https:", StringComparison.OrdinalIgnoreCase);
             http.Response.Cookies.Append(Cookie, session.Id, new CookieOptions
             {
-                HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = https, Path = "/", Expires = session.ExpiresUtc, IsEssential = true,
+                // No Expires: the server ends the session on its own clock; the browser forgets the cookie when it closes.
+                HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = https, Path = "/", IsEssential = true,
             });
             await audit.Record(session.User, "signin", "console");
             log.LogWarning("Console: {User} ({UserId}) signed in", session.User.DisplayName, session.User.Id);
