@@ -59,13 +59,18 @@ public sealed partial class ConsoleEdits(TemplateStore templates, Catalog catalo
         var parse = TemplateStore.ParseErrors(text, path);
         if (parse.Count > 0) return new(parse.Select(e => new EditError(e.Line, e.Column, e.Message)).ToList());
         var isPost = name.StartsWith("posts/", StringComparison.Ordinal);
-        // A partial is rendered only through the templates that include it.
-        if (name.Split('/')[^1].StartsWith('_')) return new([], "", isPost);
+        // A partial is checked through every template of its language, as `templates check` renders them, reading the edit.
+        if (name.Split('/')[^1].StartsWith('_')) return CheckPartial(lang, path, text, isPost);
         if (!isPost)
         {
             var (reply, error) = templates.TryRender(name, lang, TemplateSamples.For(name), text);
             return error is null ? new([], reply, false) : new([ToError(error, path)]);
         }
+        return CheckPost(lang, name, path, text, productId);
+    }
+
+    private EditResult CheckPost(string lang, string name, string path, string? text, string? productId)
+    {
         var chosen = productId is { Length: > 0 } ? catalog.Find(productId) : null;
         var products = catalog.Products.Cast<Product?>().DefaultIfEmpty(null).ToList();
         string? preview = null;
@@ -80,6 +85,20 @@ public sealed partial class ConsoleEdits(TemplateStore templates, Catalog catalo
             preview ??= post;
         }
         return new([], preview, true);
+    }
+
+    private EditResult CheckPartial(string lang, string path, string text, bool isPost)
+    {
+        using var _ = TemplateStore.WithDrafts(new Dictionary<string, string> { [path] = text });
+        foreach (var other in templates.Names(lang).Where(n => !n.Split('/')[^1].StartsWith('_')))
+        {
+            // Errors are placed in the partial (line:column) when they are in it.
+            var result = other.StartsWith("posts/", StringComparison.Ordinal)
+                ? CheckPost(lang, other, path, null, null)
+                : templates.TryRender(other, lang, TemplateSamples.For(other)).Error is { } error ? new EditResult([ToError(error, path, other + ": ")]) : new EditResult([]);
+            if (!result.Ok) return result;
+        }
+        return new([], "", isPost);
     }
 
     /// <summary>Saves a template that checks out; the bot serves it from its next reply. Otherwise nothing changes.</summary>
@@ -163,12 +182,14 @@ public sealed partial class ConsoleEdits(TemplateStore templates, Catalog catalo
     }
 
     /// <summary>"path:line:column: message" (a loader's or Scriban's) as an error at line:column; the server's path is left out.</summary>
-    private static EditError ToError(string message, string path, string? prefix = null)
+    private EditError ToError(string message, string path, string? prefix = null)
     {
         var m = Where().Match(message);
-        if (m.Success && message.StartsWith(path, StringComparison.Ordinal))
+        if (m.Success && message.StartsWith(path + ":", StringComparison.Ordinal))
             return new(int.Parse(m.Groups[1].Value), int.Parse(m.Groups[2].Value), prefix + message[m.Length..].Trim());
-        return new(0, 0, prefix + message.Replace(path, Path.GetFileName(path), StringComparison.Ordinal));
+        return new(0, 0, prefix + message.Replace(path, Path.GetFileName(path), StringComparison.Ordinal)
+            .Replace(templates.Root + Path.DirectorySeparatorChar, "templates/", StringComparison.Ordinal)
+            .Replace(bot.Value.ConfigPath + Path.DirectorySeparatorChar, "config/", StringComparison.Ordinal));
     }
 
     [GeneratedRegex(@"^[^\n]*?:(\d+):(\d+):")]

@@ -180,6 +180,11 @@ public static class ConsoleRoutes
                 never = scheduler.NeverPosts(s, g),
             }),
         })));
+        var forecast = sp.GetRequiredService<Forecast>();
+        Get("/api/forecast", (_, _) => Ok(groups.Active().Select(g => new
+        {
+            id = g.ChatId, title = g.Title, zone = groups.TimeZoneOf(g).Id, paused = g.PostsPaused, fires = forecast.Of(g),
+        })));
         Post("/api/groups/pause", async (http, s) =>
         {
             var body = await Body<GroupAct>(http);

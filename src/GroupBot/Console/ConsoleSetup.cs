@@ -41,6 +41,7 @@ public static class ConsoleSetup
         services.AddSingleton<SignIn>();
         services.AddSingleton<ConsoleAudit>();
         services.AddSingleton<ConsoleEdits>();
+        services.AddSingleton<Forecast>();
         services.AddSingleton<ConsoleLinks>();
         services.AddCommands(sp => [sp.GetRequiredService<ConsoleLinks>().Spec]);
         services.AddHostedService(sp => sp.GetRequiredService<ConsoleLinks>());

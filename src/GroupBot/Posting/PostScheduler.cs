@@ -102,6 +102,9 @@ public sealed class PostScheduler : IHostedService, IDisposable
     /// <summary>The next fire of a schedule in a group after now, for /schedules.</summary>
     public DateTimeOffset? NextFire(Schedule schedule, Group group) => schedule.NextAfter(_time.GetUtcNow(), ZoneFor(schedule, group));
 
+    /// <summary>When scheduled posts went to this group (what the daily cap and the minimum gap count).</summary>
+    public IReadOnlyList<DateTime> PostTimes(long chatId) => _postLog.Where("ChatId", chatId).Select(p => p.Utc).ToList();
+
     /// <summary>Whether a schedule can never post in a group: every fire falls in the group's quiet hours.</summary>
     public bool NeverPosts(Schedule schedule, Group group) =>
         PostReach.NeverPosts(schedule, ZoneFor(schedule, group), _groups.TimeZoneOf(group), _posting.CurrentValue, _time.GetUtcNow());

@@ -226,15 +226,34 @@ public sealed class TemplateStore
 
     private sealed record Cached(DateTime Stamp, Template Template);
 
+    private static readonly AsyncLocal<IReadOnlyDictionary<string, string>?> Drafts = new();
+
+    /// <summary>
+    /// Within the returned scope (this async flow only), an include of a file at one of these paths reads the given text
+    /// instead: the console checks an edited partial through every template that includes it before saving it.
+    /// </summary>
+    public static IDisposable WithDrafts(IReadOnlyDictionary<string, string> drafts)
+    {
+        var before = Drafts.Value;
+        Drafts.Value = drafts;
+        return new Restore(() => Drafts.Value = before);
+    }
+
+    private sealed class Restore(Action undo) : IDisposable
+    {
+        public void Dispose() => undo();
+    }
+
     /// <summary>Resolves <c>include "name"</c> within the same language folder, falling back to zh-CN.</summary>
     private sealed class FolderLoader(TemplateStore store, string lang) : ITemplateLoader
     {
         public string GetPath(TemplateContext context, SourceSpan callerSpan, string templateName) =>
             store.Resolve(templateName, lang) ?? throw new ScriptRuntimeException(callerSpan, $"No template '{templateName}'");
 
-        public string Load(TemplateContext context, SourceSpan callerSpan, string templatePath) => File.ReadAllText(templatePath);
+        public string Load(TemplateContext context, SourceSpan callerSpan, string templatePath) =>
+            Drafts.Value is { } drafts && drafts.TryGetValue(templatePath, out var draft) ? draft : File.ReadAllText(templatePath);
 
         public ValueTask<string?> LoadAsync(TemplateContext context, SourceSpan callerSpan, string templatePath) =>
-            new(File.ReadAllText(templatePath));
+            new(Load(context, callerSpan, templatePath));
     }
 }

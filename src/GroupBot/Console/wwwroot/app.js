@@ -138,8 +138,14 @@ async function saveConfig(save) {
 }
 
 // —— schedules and post now ——
+const SKIPS = {
+  paused: '⏸ 已暂停 paused', quiet_hours: '🌙 免打扰 quiet hours', daily_cap: '🔢 超过每日上限 daily cap', min_gap: '⏱ 间隔太短 gap too short',
+};
 async function loadSchedules() {
-  const [{ data: list }, { data: groups }] = await Promise.all([api('/api/schedules'), api('/api/groups')]);
+  const [{ data: list }, { data: groups }, { data: forecast }] = await Promise.all([api('/api/schedules'), api('/api/groups'), api('/api/forecast')]);
+  $('forecast').replaceChildren(...forecast.map((g) => el('div', { class: 'forecast-group' }, el('h4', {}, `${g.title} · ${g.zone}`),
+    g.fires.length === 0 ? el('p', {}, '没有 None') : table(['时间 When', '定时 Schedule', ''], g.fires.map((f) => [f.local, f.schedule,
+      f.skip ? el('span', { class: 'never skip' }, '跳过 skipped: ' + (SKIPS[f.skip] || f.skip)) : '✅'])))));
   $('sch-list').replaceChildren(...list.map((s) => el('div', {}, el('h3', {}, `${s.id} · ${s.template} · ${s.cron}${s.zone ? ' · ' + s.zone : ''}`),
     table(['群 Group', '时区 Zone', '下次 Next', ''], s.groups.map((g) => [g.title, g.zone, g.next || '—',
       g.never ? el('span', { class: 'never' }, '⚠️ 永远在免打扰时段 never: quiet hours') : g.paused ? '⏸ 已暂停 paused' : ''])))));

@@ -1,0 +1,84 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using GroupBot.Chat;
+using GroupBot.Games;
+using GroupBot.Tests.Support;
+
+namespace GroupBot.Tests.OpsConsole;
+
+/// <summary>What the console does to groups and games goes through the chat's own commands; partials and the schedule forecast.</summary>
+public sealed class ConsoleActionsTests : IAsyncLifetime
+{
+    private ConsoleHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await ConsoleHost.Start();
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task End_a_game_from_the_console_as_the_chats_end_command()
+    {
+        var (client, csrf) = await _host.SignedIn();
+        await _host.Bot.Say(BotHarness.Owner, "/lottery 3 1 栗子一袋");
+        var game = Assert.Single(_host.Bot.Get<GameStore>().AllLive());
+        var games = await client.GetFromJsonAsync<JsonElement>("/api/games");
+        Assert.Equal(game.Id, games[0].GetProperty("id").GetInt32());
+        Assert.Equal("¥1.00", games[0].GetProperty("pot").GetString());
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await ConsoleHost.PostJson(client, "/api/games/act", new { chat = BotHarness.Chat, id = game.Id, action = "delete" }, csrf)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await ConsoleHost.PostJson(client, "/api/games/act", new { chat = -5, id = game.Id, action = "end" }, csrf)).StatusCode);
+        var response = await ConsoleHost.PostJson(client, "/api/games/act", new { chat = BotHarness.Chat, id = game.Id, action = "cancel" }, csrf);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        await _host.Bot.Settle(TimeSpan.Zero);
+        Assert.Empty(_host.Bot.Get<GameStore>().AllLive());
+        Assert.Equal(GameState.Cancelled, _host.Bot.Get<GameStore>().Find(BotHarness.Chat, game.Id)!.State);
+    }
+
+    [Fact]
+    public async Task Post_now_previews_what_each_group_gets_then_posts_it_through_post()
+    {
+        var (client, csrf) = await _host.SignedIn();
+        var preview = await ConsoleHost.PostJson(client, "/api/post/preview", new { schedule = "daily", chats = new[] { BotHarness.Chat } }, csrf);
+        Assert.Equal(HttpStatusCode.OK, preview.StatusCode);
+        var each = (await preview.Content.ReadFromJsonAsync<JsonElement>())[0];
+        var product = each.GetProperty("product").GetString()!;
+        Assert.Contains(product, each.GetProperty("text").GetString());
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await ConsoleHost.PostJson(client, "/api/post", new { schedule = "daily", chats = Array.Empty<long>() }, csrf)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await ConsoleHost.PostJson(client, "/api/post", new { schedule = "../x", chats = new[] { BotHarness.Chat } }, csrf)).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await ConsoleHost.PostJson(client, "/api/post", new { schedule = "daily", chats = new[] { BotHarness.Chat } }, csrf)).StatusCode);
+        var sent = await _host.Bot.Settle(TimeSpan.Zero);
+        Assert.Contains(sent, a => a is SendPhoto p && p.Caption.Contains(product) || a is SendText t && t.Text.Contains(product));
+    }
+
+    [Fact]
+    public async Task The_forecast_flags_every_fire_of_a_paused_group()
+    {
+        var (client, csrf) = await _host.SignedIn();
+        var before = await client.GetFromJsonAsync<JsonElement>("/api/forecast");
+        var fires = before[0].GetProperty("fires");
+        Assert.True(fires.GetArrayLength() > 0);
+        Assert.All(fires.EnumerateArray(), f => Assert.Contains(f.GetProperty("skip").GetString(), new[] { null, "quiet_hours", "daily_cap", "min_gap" }));
+
+        await ConsoleHost.PostJson(client, "/api/groups/pause", new { chat = BotHarness.Chat, pause = true }, csrf);
+        await _host.Bot.Settle(TimeSpan.Zero);
+        var after = await client.GetFromJsonAsync<JsonElement>("/api/forecast");
+        Assert.All(after[0].GetProperty("fires").EnumerateArray(), f => Assert.Equal("paused", f.GetProperty("skip").GetString()));
+    }
+
+    [Fact]
+    public async Task A_partial_is_checked_through_the_templates_that_include_it()
+    {
+        var (client, csrf) = await _host.SignedIn();
+        var path = Path.Combine(_host.Dir.Path, "templates", "zh-CN", "_forms.sbn");
+        var before = await File.ReadAllTextAsync(path);
+        // Parses, but every template that includes it then fails: refused, and /help keeps working.
+        var broken = await ConsoleHost.PostJson(client, "/api/template/save", new { lang = "zh-CN", name = "_forms", text = "{{ forms = 1 }}\n{{ include \"nope\" }}" }, csrf);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, broken.StatusCode);
+        var error = (await broken.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors")[0];
+        Assert.Equal(2, error.GetProperty("line").GetInt32());
+        Assert.Equal(before, await File.ReadAllTextAsync(path));
+        Assert.Contains("/faq", (await _host.Bot.Say(BotHarness.Owner, "/help")).All());
+    }
+}
