@@ -250,6 +250,8 @@ public static class ConsoleRoutes
                 }),
             });
         });
+        var broadcasts = sp.GetRequiredService<Broadcasts>();
+        Get("/api/broadcasts", (_, _) => Ok(broadcasts.Latest()));
         Get("/api/activity", (_, _) => Ok(audit.Latest(200)));
         Get("/api/faq/try", (http, _) =>
         {

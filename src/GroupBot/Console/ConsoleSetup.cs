@@ -42,6 +42,7 @@ public static class ConsoleSetup
         services.AddSingleton<ConsoleAudit>();
         services.AddSingleton<ConsoleEdits>();
         services.AddSingleton<Forecast>();
+        services.AddSingleton<Broadcasts>();
         services.AddSingleton<ConsoleLinks>();
         services.AddCommands(sp => [sp.GetRequiredService<ConsoleLinks>().Spec]);
         services.AddHostedService(sp => sp.GetRequiredService<ConsoleLinks>());
@@ -57,7 +58,7 @@ public static class ConsoleSetup
 /// Sign-in links: /console in a private chat gives an operator one; in the local chat (no Telegram token) one for the
 /// local owner is logged at start, as a warning because the local chat shows only warnings on the terminal.
 /// </summary>
-public sealed class ConsoleLinks(SignIn signIn, IOptions<ConsoleOptions> options, IOptions<WebOptions> web, IServiceProvider sp,
+public sealed class ConsoleLinks(SignIn signIn, Broadcasts broadcasts, IOptions<ConsoleOptions> options, IOptions<WebOptions> web, IServiceProvider sp,
     IHostApplicationLifetime lifetime, ILogger<ConsoleLinks> log) : IHostedService
 {
     public CommandSpec Spec => new("console", Role.Member, (ctx, _) => Task.FromResult(Handle(ctx)), RoleMatters: _ => false, Scope: CommandScope.Private);
@@ -88,6 +89,8 @@ public sealed class ConsoleLinks(SignIn signIn, IOptions<ConsoleOptions> options
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        // Built now, not at the first page view, so it records the skips of every fire from the start.
+        _ = broadcasts;
         // After every hosted service started, so the web server's real address is known.
         lifetime.ApplicationStarted.Register(() =>
         {

@@ -82,3 +82,41 @@ public sealed class ConsoleActionsTests : IAsyncLifetime
         Assert.Contains("/faq", (await _host.Bot.Say(BotHarness.Owner, "/help")).All());
     }
 }
+
+/// <summary>The delivery report of a scheduled broadcast: sent, skipped and why, failed and why, per group.</summary>
+public sealed class ConsoleBroadcastTests : IAsyncLifetime
+{
+    public static readonly ChatInfo Gone = new(-1010, ChatKind.Supergroup, "已退群");
+    public static readonly ChatInfo Paused = new(-1011, ChatKind.Supergroup, "暂停群");
+    private ConsoleHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await ConsoleHost.Start();
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    /// <summary>Three groups, the daily post fired at 10:00 Shanghai: one gets it, one is paused, one has removed the bot.</summary>
+    internal static async Task FireDaily(ConsoleHost host)
+    {
+        await host.Bot.SayIn(Gone, BotHarness.Owner, "/faq");
+        await host.Bot.SayIn(Paused, BotHarness.Owner, "/pause");
+        host.Bot.Chat_.Gone[Gone.Id] = true;
+        // 2026-11-22 12:00 UTC is 20:00 in Shanghai: the next 10:00 there is 14 hours on.
+        await host.Bot.Settle(TimeSpan.FromHours(14));
+        await host.Bot.Settle(TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public async Task The_report_says_per_group_what_happened_to_a_scheduled_post()
+    {
+        await FireDaily(_host);
+        var (client, _) = await _host.SignedIn();
+        var reports = await client.GetFromJsonAsync<JsonElement>("/api/broadcasts");
+        var daily = reports.EnumerateArray().First(r => r.GetProperty("schedule").GetString() == "daily");
+        var groups = daily.GetProperty("groups").EnumerateArray().ToDictionary(g => g.GetProperty("chat").GetInt64());
+        Assert.Equal("sent", groups[BotHarness.Chat].GetProperty("status").GetString());
+        Assert.Equal("skipped", groups[Paused.Id].GetProperty("status").GetString());
+        Assert.Equal("paused", groups[Paused.Id].GetProperty("why").GetString());
+        Assert.Equal("failed", groups[Gone.Id].GetProperty("status").GetString());
+        Assert.False(string.IsNullOrEmpty(groups[Gone.Id].GetProperty("why").GetString()));
+    }
+}

@@ -204,4 +204,21 @@ public sealed class ConsoleBrowserTests(Chromium chromium) : IClassFixture<Chrom
             Assert.Contains("@owner", log);
         });
     }
+
+    [Fact]
+    public async Task See_a_broadcasts_delivery_report_per_group()
+    {
+        await ConsoleBroadcastTests.FireDaily(_host);
+        var page = await NewPage();
+        await Steps(page, "broadcasts", async () =>
+        {
+            await SignIn(page);
+            await page.ClickAsync("a[data-tab=outbox]");
+            var report = page.Locator(".broadcast", new PageLocatorOptions { HasText = "daily" });
+            await Assertions.Expect(report).ToContainTextAsync("已发送 sent 1");
+            await Assertions.Expect(report).ToContainTextAsync("跳过 skipped 1");
+            await Assertions.Expect(report).ToContainTextAsync("失败 failed 1");
+            await Assertions.Expect(report.Locator("tr", new LocatorLocatorOptions { HasText = ConsoleBroadcastTests.Paused.Title })).ToContainTextAsync("已暂停 paused");
+        });
+    }
 }

@@ -140,6 +140,7 @@ async function saveConfig(save) {
 // —— schedules and post now ——
 const SKIPS = {
   paused: '⏸ 已暂停 paused', quiet_hours: '🌙 免打扰 quiet hours', daily_cap: '🔢 超过每日上限 daily cap', min_gap: '⏱ 间隔太短 gap too short',
+  template_error: '⚠️ 模板出错 template error',
 };
 async function loadSchedules() {
   const [{ data: list }, { data: groups }, { data: forecast }] = await Promise.all([api('/api/schedules'), api('/api/groups'), api('/api/forecast')]);
@@ -198,9 +199,19 @@ async function loadGames() {
       el('span', {}, act(g, 'end', '结算 End'), ' ', act(g, 'cancel', '取消 Cancel'))])));
 }
 
+const DELIVERY = {
+  sent: '✅ 已发送 sent', waiting: '⏳ 等待 waiting', retrying: '🔁 重试中 retrying', failed: '❌ 失败 failed', skipped: '⏭ 跳过 skipped',
+};
 async function loadOutbox() {
-  const { data } = await api('/api/outbox');
-  $('out-list').replaceChildren(el('h3', {}, '等待发送 Waiting'),
+  const [{ data }, { data: casts }] = await Promise.all([api('/api/outbox'), api('/api/broadcasts')]);
+  $('out-list').replaceChildren(el('h3', {}, '最近的定时群发 Latest broadcasts'),
+    ...(casts.length === 0 ? [el('p', {}, '还没有 None yet')] : casts.map((b) => {
+      const count = (s) => b.groups.filter((g) => g.status === s).length;
+      return el('div', { class: 'broadcast' },
+        el('h4', {}, `${b.schedule} · ${b.fireUtc.replace('T', ' ').slice(0, 16)} UTC · 已发送 sent ${count('sent')} · 跳过 skipped ${count('skipped')} · 失败 failed ${count('failed')}`),
+        table(['群 Group', '结果 Result', '原因 Why'], b.groups.map((g) => [g.group, DELIVERY[g.status] || g.status, g.why ? (SKIPS[g.why] || g.why) : ''])));
+    })),
+    el('h3', {}, '等待发送 Waiting'),
     data.chats.length === 0 ? el('p', {}, '全部已发出 Nothing waiting') :
       table(['群 Chat', '等待 Waiting', '重试中 Retrying', '最早 Oldest (UTC)'], data.chats.map((c) => [c.group || String(c.chat), String(c.waiting), String(c.retries), c.oldest])),
     el('h3', {}, '发送失败 Failed'),
