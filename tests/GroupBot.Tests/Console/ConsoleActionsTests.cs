@@ -120,3 +120,27 @@ public sealed class ConsoleBroadcastTests : IAsyncLifetime
         Assert.False(string.IsNullOrEmpty(groups[Gone.Id].GetProperty("why").GetString()));
     }
 }
+
+public sealed class ConsoleSwitchTests
+{
+    [Fact]
+    public async Task Console_off_serves_nothing_and_console_says_so()
+    {
+        using var dir = Repo.Temp();
+        await using var bot = await BotHarness.Start(dir, ("Bot:Operators:0", BotHarness.Owner.Id.ToString()), ("Console:Enabled", "false"));
+        var reply = (await bot.SayIn(ConsoleHost.PrivateOf(BotHarness.Owner), BotHarness.Owner, "/console")).All();
+        Assert.Contains("没有开启", reply);
+        Assert.Null(ConsoleHost.LinkIn(reply));
+    }
+
+    [Fact]
+    public async Task The_local_chat_prints_a_sign_in_link_at_start()
+    {
+        using var dir = Repo.Temp();
+        await TestHosts.RunLocalScript(dir, "/faq\n");
+        var logs = Directory.GetFiles(dir.File("logs")).SelectMany(File.ReadAllLines).ToList();
+        var line = Assert.Single(logs, l => l.Contains("Console: open", StringComparison.Ordinal));
+        Assert.Contains("[WRN]", line);
+        Assert.NotNull(ConsoleHost.LinkIn(line));
+    }
+}
