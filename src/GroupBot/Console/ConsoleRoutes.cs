@@ -264,6 +264,31 @@ public static class ConsoleRoutes
                 near = match.Near.Select(i => visible[i].Key),
             });
         });
+        var faqPath = Path.Combine(sp.GetRequiredService<IOptions<Hosting.BotOptions>>().Value.ConfigPath, "faq.json");
+        Get("/api/faq/export", (http, _) =>
+        {
+            var csv = http.Request.Query["format"] != "json";
+            var entries = FaqSeed.Load(faqPath);
+            http.Response.Headers.ContentDisposition = $"attachment; filename=faq.{(csv ? "csv" : "json")}";
+            return Task.FromResult(csv ? Results.Text(FaqTransfer.ToCsv(entries), "text/csv; charset=utf-8") : Results.Text(FaqTransfer.ToJson(entries), "application/json; charset=utf-8"));
+        });
+        Post("/api/faq/import", async (http, s) =>
+        {
+            var body = await Body<FaqImport>(http);
+            var text = body.Text ?? "";
+            string json;
+            if (body.Format == "csv")
+            {
+                var (converted, problem) = FaqTransfer.FromCsv(text);
+                if (problem is not null) return await Edit(new EditResult([problem]));
+                json = converted!;
+            }
+            else json = text;
+            var result = edits.SaveConfig("faq", json, save: true);
+            if (!result.Ok && body.Format == "csv") result = new EditResult(result.Errors.Select(e => FaqTransfer.InCsv(e, text)).ToList());
+            if (result.Ok) await audit.Record(s.User, "faq.import", "config/faq.json", $"{body.Format}, {text.Length} chars");
+            return await Edit(result);
+        });
         // Nothing else under /api answers, and not even a 404 without a session.
         Get("/api/{**rest}", (_, _) => Task.FromResult(Problem(404, "not found")));
 
@@ -279,6 +304,7 @@ public static class ConsoleRoutes
     private sealed record GroupAct(long Chat, bool Pause);
     private sealed record GameAct(long Chat, int Id, string? Action);
     private sealed record PostAct(string? Schedule, long[]? Chats);
+    private sealed record FaqImport(string? Format, string? Text);
 
     private sealed class BadRequest(string message) : Exception(message);
 

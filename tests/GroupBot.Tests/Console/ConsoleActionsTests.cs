@@ -144,3 +144,41 @@ public sealed class ConsoleSwitchTests
         Assert.NotNull(ConsoleHost.LinkIn(line));
     }
 }
+
+public sealed class ConsoleFaqTests : IAsyncLifetime
+{
+    private ConsoleHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await ConsoleHost.Start();
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task Faq_exports_as_csv_and_json_and_an_import_is_checked_then_answers()
+    {
+        var (client, csrf) = await _host.SignedIn();
+        var csv = await client.GetStringAsync("/api/faq/export?format=csv");
+        Assert.StartsWith("key,question,aliases,answer", csv.TrimStart('\uFEFF'));
+        var json = await client.GetStringAsync("/api/faq/export?format=json");
+        Assert.Contains("\"entries\"", json);
+        var try1 = await client.GetFromJsonAsync<JsonElement>("/api/faq/try?q=" + Uri.EscapeDataString("什么时候发货"));
+        Assert.NotEqual("None", try1.GetProperty("kind").GetString());
+
+        // A row with a key of two words is refused with its row; the file is unchanged.
+        var path = Path.Combine(_host.Dir.Path, "config", "faq.json");
+        var before = await File.ReadAllTextAsync(path);
+        var bad = csv + "\"two words\",问题,,答案\r\n";
+        var refused = await ConsoleHost.PostJson(client, "/api/faq/import", new { format = "csv", text = bad }, csrf);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        var error = (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors")[0];
+        // The line the row starts on, as an editor counts them (answers may hold line breaks).
+        Assert.Equal(csv.Count(c => c == '\n') + 1, error.GetProperty("line").GetInt32());
+        Assert.Equal(before, await File.ReadAllTextAsync(path));
+
+        var good = csv + "火星,\"火星能发货吗？\",\"mars|火星快递\",\"暂时不能，谢谢关注, 以后会的\"\r\n";
+        Assert.Equal(HttpStatusCode.OK, (await ConsoleHost.PostJson(client, "/api/faq/import", new { format = "csv", text = good }, csrf)).StatusCode);
+        Assert.Contains("暂时不能，谢谢关注, 以后会的", (await _host.Bot.Say(BotHarness.Owner, "/faq 火星快递")).All());
+        var activity = await client.GetFromJsonAsync<JsonElement>("/api/activity");
+        Assert.Contains(activity.EnumerateArray(), r => r.GetProperty("action").GetString() == "faq.import");
+    }
+}

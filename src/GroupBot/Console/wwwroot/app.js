@@ -226,6 +226,13 @@ async function tryFaq() {
   a.textContent = `${data.kind === 'Unsure' ? '🤔 ' : '💡 '}${data.best.question}\n${data.best.answer}` + (data.near.length ? `\n\n相近 Near: ${data.near.join('、')}` : '');
 }
 
+async function importFaq() {
+  const { status: code, data } = await api('/api/faq/import', { format: $('faq-format').value, text: $('faq-import-text').value });
+  const errors = (data && data.errors) || [];
+  $('faq-errors').replaceChildren(...errors.map((e) => el('li', {}, e.line > 0 ? `第 ${e.line} 行 line ${e.line}: ${e.message}` : e.message)));
+  status('faq-status', code === 200 ? '已导入并生效 Imported and reloaded' : '未导入 Not imported', code === 200);
+}
+
 async function loadActivity() {
   const { data } = await api('/api/activity');
   $('act-list').replaceChildren(table(['时间 When (UTC)', '谁 Who', '操作 What', '对象 Target', '详情 Detail'],
@@ -264,6 +271,13 @@ async function start() {
   $('post-preview').addEventListener('click', previewPost);
   $('post-send').addEventListener('click', sendPost);
   $('faq-try').addEventListener('click', tryFaq);
+  $('faq-import').addEventListener('click', importFaq);
+  $('faq-file').addEventListener('change', async () => {
+    const f = $('faq-file').files[0];
+    if (!f) return;
+    $('faq-import-text').value = await f.text();
+    $('faq-format').value = f.name.toLowerCase().endsWith('.json') ? 'json' : 'csv';
+  });
   $('signout').addEventListener('click', async () => { await api('/signout', {}); location.href = '/'; });
   window.addEventListener('hashchange', show);
   const params = new URLSearchParams(location.hash.split('?')[1] || '');
