@@ -44,7 +44,6 @@ public static class ConsoleRoutes
         var sink = sp.GetRequiredService<EventSink>();
         var outbox = sp.GetRequiredService<Outbox.OutboxQueue>();
         var faq = sp.GetRequiredService<FaqStore>();
-        var time = sp.GetRequiredService<TimeProvider>();
         var options = sp.GetRequiredService<IOptions<ConsoleOptions>>();
         var log = sp.GetRequiredService<ILogger<SignIn>>();
 
@@ -289,6 +288,18 @@ public static class ConsoleRoutes
             if (result.Ok) await audit.Record(s.User, "faq.import", "config/faq.json", $"{body.Format}, {text.Length} chars");
             return await Edit(result);
         });
+        var boards = sp.GetRequiredService<Boards>();
+        Get("/api/leaderboard", (http, _) =>
+        {
+            var (period, by) = (http.Request.Query["period"].ToString(), http.Request.Query["by"].ToString());
+            if (!Boards.Periods.Contains(period) || !Boards.Measures.Contains(by)) throw new BadRequest("period: week|month|all, by: points|sales|recruits");
+            return Ok(boards.Top(period, by));
+        });
+        Get("/api/chart.png", (http, _) =>
+        {
+            var days = int.TryParse(http.Request.Query["days"], out var d) && d is >= 1 and <= 90 ? d : 7;
+            return Task.FromResult(Results.Bytes(boards.Chart(days), "image/png"));
+        });
         // Nothing else under /api answers, and not even a 404 without a session.
         Get("/api/{**rest}", (_, _) => Task.FromResult(Problem(404, "not found")));
 
@@ -296,7 +307,6 @@ public static class ConsoleRoutes
 
         // The operator's action as the chat command it is: it runs in that group's queue, through the router's checks.
         void Command(long chat, ChatUser user, string text) => sink.Post(new MessageReceived(groups.InfoOf(chat), user, 0, text));
-        _ = time;
     }
 
     private sealed record TemplateEdit(string? Lang, string? Name, string? Text, string? Product);
@@ -334,7 +344,7 @@ public static class ConsoleRoutes
     private static void Secure(HttpContext http)
     {
         var h = http.Response.Headers;
-        h["Content-Security-Policy"] = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+        h["Content-Security-Policy"] = $"default-src 'self'; img-src 'self' data:; style-src 'self' {PageStyleHash}; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
         h["X-Content-Type-Options"] = "nosniff";
         h["X-Frame-Options"] = "DENY";
         h["Referrer-Policy"] = "no-referrer";
@@ -356,11 +366,15 @@ public static class ConsoleRoutes
         return Results.Bytes(memory.ToArray(), type);
     }
 
+    // The sign-in pages' one inline style, allowed by its hash alone (the CSP allows no other inline style or script).
+    private const string PageStyle = """body{font-family:system-ui,"Noto Sans CJK SC",sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;line-height:1.6} button{font-size:1.1rem;padding:.6rem 1.4rem;border-radius:6px;border:1px solid #1f6feb;background:#1f6feb;color:#fff} .en{color:#666}""";
+    private static readonly string PageStyleHash =
+        $"'sha256-{Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(PageStyle)))}'";
+
     private static IResult Page(int status, string body) => Results.Content($$"""
         <!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
         <title>GroupBot 控制台 Console</title>
-        <style>body{font-family:system-ui,"Noto Sans CJK SC",sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;line-height:1.6}
-        button{font-size:1.1rem;padding:.6rem 1.4rem}.en{color:#666}</style></head><body>{{body}}</body></html>
+        <style>{{PageStyle}}</style></head><body>{{body}}</body></html>
         """, "text/html; charset=utf-8", System.Text.Encoding.UTF8, status);
 
     private const string NoSession = """

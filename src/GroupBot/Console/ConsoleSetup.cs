@@ -43,6 +43,7 @@ public static class ConsoleSetup
         services.AddSingleton<ConsoleEdits>();
         services.AddSingleton<Forecast>();
         services.AddSingleton<Broadcasts>();
+        services.AddSingleton<Boards>();
         services.AddSingleton<ConsoleLinks>();
         services.AddCommands(sp => [sp.GetRequiredService<ConsoleLinks>().Spec]);
         services.AddHostedService(sp => sp.GetRequiredService<ConsoleLinks>());

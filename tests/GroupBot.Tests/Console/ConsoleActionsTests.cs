@@ -182,3 +182,29 @@ public sealed class ConsoleFaqTests : IAsyncLifetime
         Assert.Contains(activity.EnumerateArray(), r => r.GetProperty("action").GetString() == "faq.import");
     }
 }
+
+public sealed class ConsoleBoardTests : IAsyncLifetime
+{
+    private ConsoleHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await ConsoleHost.Start();
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task The_leaderboard_and_the_chart_are_served()
+    {
+        await _host.Bot.Say(ConsoleHost.Bob, "大家好");
+        Assert.Contains("@bob", (await _host.Bot.Say(BotHarness.Owner, "/award @bob 30 好文案")).All());
+        var (client, _) = await _host.SignedIn();
+        var board = await client.GetFromJsonAsync<JsonElement>("/api/leaderboard?period=week&by=points");
+        var first = board[0];
+        Assert.Equal("@bob", first.GetProperty("name").GetString());
+        Assert.Equal(30, first.GetProperty("points").GetInt64());
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync("/api/leaderboard?period=year&by=points")).StatusCode);
+
+        var png = await client.GetByteArrayAsync("/api/chart.png?days=7");
+        Assert.True(png.Length > 1000);
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
+    }
+}

@@ -94,6 +94,8 @@ public sealed class ConsoleBrowserTests(Chromium chromium) : IClassFixture<Chrom
 
             var link = await _host.Link();
             await page.GotoAsync(link);
+            // The page's own inline style is allowed by its hash in the CSP (and nothing else inline is).
+            await Assertions.Expect(page.Locator("#signin")).ToHaveCSSAsync("background-color", "rgb(31, 111, 235)");
             await page.ClickAsync("#signin");
             await page.WaitForSelectorAsync("body[data-ready=yes]");
             Assert.Contains("@owner", await page.InnerTextAsync("#who"));

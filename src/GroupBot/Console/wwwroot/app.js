@@ -233,6 +233,13 @@ async function importFaq() {
   status('faq-status', code === 200 ? '已导入并生效 Imported and reloaded' : '未导入 Not imported', code === 200);
 }
 
+async function loadBoards() {
+  const { data } = await api(`/api/leaderboard?period=${$('board-period').value}&by=${$('board-by').value}`);
+  $('board-list').replaceChildren(data.length === 0 ? el('p', {}, '还没有记录 Nothing yet') :
+    table(['#', '成员 Member', '积分 Points', '销售 Sales', '邀新 Recruits'], data.map((r) => [String(r.rank), r.name, String(r.points), r.sales, String(r.recruits)])));
+  $('chart').src = '/api/chart.png?days=7&t=' + Date.now();
+}
+
 async function loadActivity() {
   const { data } = await api('/api/activity');
   $('act-list').replaceChildren(table(['时间 When (UTC)', '谁 Who', '操作 What', '对象 Target', '详情 Detail'],
@@ -240,7 +247,7 @@ async function loadActivity() {
 }
 
 // —— tabs ——
-const loaders = { templates: () => {}, config: loadConfig, schedules: loadSchedules, groups: loadGroups, games: loadGames, outbox: loadOutbox, faq: () => {}, activity: loadActivity };
+const loaders = { templates: () => {}, config: loadConfig, schedules: loadSchedules, groups: loadGroups, games: loadGames, outbox: loadOutbox, boards: loadBoards, faq: () => {}, activity: loadActivity };
 function show() {
   const tab = (location.hash || '#templates').slice(1);
   const name = loaders[tab] ? tab : 'templates';
@@ -272,6 +279,8 @@ async function start() {
   $('post-send').addEventListener('click', sendPost);
   $('faq-try').addEventListener('click', tryFaq);
   $('faq-import').addEventListener('click', importFaq);
+  $('board-period').addEventListener('change', loadBoards);
+  $('board-by').addEventListener('change', loadBoards);
   $('faq-file').addEventListener('change', async () => {
     const f = $('faq-file').files[0];
     if (!f) return;
