@@ -7,6 +7,17 @@ namespace GroupBot.OpsConsole;
 /// <summary>The brand's leaderboard (what /top shows across trusted groups) and the report's chart, with Chinese group titles.</summary>
 public sealed class Boards(Points points, Members members, Activity activity, Groups groups, TimeProvider time, IOptionsMonitor<BotOptions> bot)
 {
+    // The SkiaSharp build ScottPlot brings has no fontconfig, so a Chinese font is loaded from its file (fonts-noto-cjk on
+    // Debian); without one the titles would be boxes. Null when none is installed: the chart still draws.
+    private static readonly Lazy<string?> CjkFont = new(() =>
+    {
+        string[] known = ["/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+            "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", "/System/Library/Fonts/PingFang.ttc", @"C:\Windows\Fonts\msyh.ttc"];
+        if (known.FirstOrDefault(File.Exists) is not { } file) return null;
+        ScottPlot.Fonts.AddFontFile("GroupBotCJK", file);
+        return "GroupBotCJK";
+    });
+
     public static readonly string[] Periods = ["week", "month", "all"];
     public static readonly string[] Measures = ["points", "sales", "recruits"];
 
@@ -40,8 +51,11 @@ public sealed class Boards(Points points, Members members, Activity activity, Gr
         plot.Title($"每日消息 Messages per day · {days} 天 days");
         plot.YLabel("消息 messages");
         plot.ShowLegend();
-        // A font with the glyphs of the titles (fonts-noto-cjk on Debian), so Chinese names are not boxes.
-        plot.Font.Automatic();
+        if (CjkFont.Value is { } cjk)
+        {
+            plot.Font.Set(cjk);
+            plot.Legend.FontName = cjk;
+        }
         return plot.GetImageBytes(900, 450, ScottPlot.ImageFormat.Png);
     }
 }
