@@ -5,6 +5,7 @@ using GroupBot.Commands;
 using GroupBot.Commerce;
 using GroupBot.Community;
 using GroupBot.Faq;
+using GroupBot.OpsConsole;
 using GroupBot.Outbox;
 using GroupBot.Pipeline;
 using GroupBot.Posting;
@@ -135,6 +136,7 @@ public static class BotHost
         services.AddCommerce();
         services.AddPrivateChat();
         GroupBot.Games.Jigsaw.JigsawSetup.AddJigsaw(services);
+        services.AddConsole();
 
         services.AddHostedService<StorageWatch>();
         services.AddSingleton<Backups>();

@@ -22,6 +22,14 @@ public sealed class ConfigReloader(TimeProvider time, ILogger<ConfigReloader> lo
     /// <summary>Checks every watched file once; the timer calls this, tests may too.</summary>
     public void CheckNow()
     {
+        // One check at a time: the timer and a console save (which reloads at once) must not reload a file twice at once.
+        lock (_checking) Check();
+    }
+
+    private readonly Lock _checking = new();
+
+    private void Check()
+    {
         List<Watch> watches;
         lock (_lock) watches = [.. _watches];
         foreach (var w in watches)

@@ -98,6 +98,9 @@ public sealed class OutboxQueue : BackgroundService
 
     public bool Contains(string key) => _items.FirstWhere("Key", key) is not null;
 
+    /// <summary>Every stored item (waiting, under way, failed, and keyed items kept after sending): the console's outbox page.</summary>
+    public IReadOnlyList<OutboxItem> Items() => _items.All();
+
     /// <summary>Completes when nothing is left to send to this chat (the local chat waits for it between lines).</summary>
     public Task WhenIdle(long chatId)
     {

@@ -40,7 +40,7 @@ public sealed class PostRenderer(TemplateStore templates, Groups groups, Points 
     /// <summary>A post for a group of this title, tags, language and time zone, at <paramref name="now"/>; or the error.</summary>
     public static (string? Text, string? Error) TryRender(TemplateStore templates, string template, Product? product, string title,
         IReadOnlyDictionary<string, string> tags, string lang, TimeZoneInfo zone, DateTimeOffset now,
-        IReadOnlyList<object>? top = null, IReadOnlyList<object>? sellers = null)
+        IReadOnlyList<object>? top = null, IReadOnlyList<object>? sellers = null, string? draft = null)
     {
         var local = TimeZoneInfo.ConvertTime(now, zone);
         return templates.TryRender(TemplateName(template), lang, new
@@ -52,7 +52,7 @@ public sealed class PostRenderer(TemplateStore templates, Groups groups, Points 
             Weekday = lang == "en" ? local.DayOfWeek.ToString() : "周" + "日一二三四五六"[(int)local.DayOfWeek],
             Top = top ?? [],
             Sellers = sellers ?? [],
-        });
+        }, draft);
     }
 
     /// <summary>The action a post becomes: a photo with the text as caption, or the text alone (Telegram HTML either way).</summary>

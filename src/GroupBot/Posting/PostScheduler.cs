@@ -102,6 +102,15 @@ public sealed class PostScheduler : IHostedService, IDisposable
     /// <summary>The next fire of a schedule in a group after now, for /schedules.</summary>
     public DateTimeOffset? NextFire(Schedule schedule, Group group) => schedule.NextAfter(_time.GetUtcNow(), ZoneFor(schedule, group));
 
+    /// <summary>
+    /// A fire's post was not made in a group, and why (paused, quiet_hours, daily_cap, min_gap, template_error); raised
+    /// inside the fire's unit, so a record of it commits with the fire (the console's delivery report).
+    /// </summary>
+    public event Action<string, DateTimeOffset, long, string>? Skipped;
+
+    /// <summary>When scheduled posts went to this group (what the daily cap and the minimum gap count).</summary>
+    public IReadOnlyList<DateTime> PostTimes(long chatId) => _postLog.Where("ChatId", chatId).Select(p => p.Utc).ToList();
+
     /// <summary>Whether a schedule can never post in a group: every fire falls in the group's quiet hours.</summary>
     public bool NeverPosts(Schedule schedule, Group group) =>
         PostReach.NeverPosts(schedule, ZoneFor(schedule, group), _groups.TimeZoneOf(group), _posting.CurrentValue, _time.GetUtcNow());
@@ -206,6 +215,7 @@ public sealed class PostScheduler : IHostedService, IDisposable
                 if (AntiFlood.Refusal(_posting.CurrentValue, group.PostsPaused, sendAt, _groups.TimeZoneOf(group), earlier) is { } reason)
                 {
                     _log.LogInformation("Schedule {Schedule}: not posting in {ChatId} ({Reason})", schedule.Id, group.ChatId, reason);
+                    Skipped?.Invoke(schedule.Id, fire, group.ChatId, reason);
                     continue;
                 }
                 var rotation = _rotation.Get(RotationState.Key(schedule.Id, group.ChatId)) is { } r
@@ -213,7 +223,11 @@ public sealed class PostScheduler : IHostedService, IDisposable
                     : new RotationState { Id = RotationState.Key(schedule.Id, group.ChatId) };
                 var product = PickProduct(schedule, rotation.Used);
                 // A template that does not render posts nothing (its error is logged), rather than an error into the group.
-                if (_renderer.Render(schedule.Template, product, group) is not { } text) continue;
+                if (_renderer.Render(schedule.Template, product, group) is not { } text)
+                {
+                    Skipped?.Invoke(schedule.Id, fire, group.ChatId, "template_error");
+                    continue;
+                }
                 if (_outbox.Enqueue([PostRenderer.Action(group.ChatId, text, product)], _ => key) == 0) continue;
                 _postLog.Insert(new PostLog { ChatId = group.ChatId, ScheduleId = schedule.Id, Utc = sendAt.UtcDateTime });
                 // A product is used in a group only once it was posted there.

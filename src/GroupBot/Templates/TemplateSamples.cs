@@ -94,6 +94,7 @@ public static class TemplateSamples
             MonthSales = "¥99.00", Commission = "¥9.90", Earned = true },
         "top" => new { Period = "week", By = "points", Scope = "city:上海", Rows = new[] { new { Rank = 1, Name = "@a", Points = 10, Sales = "¥1.00", Recruits = 1 } } },
         "mylink" => new { Link = "https://t.me/+x", Private = false, Failed = false },
+        "console_link" => new { Code = "link", Url = "http://127.0.0.1:5280/signin?t=x", Minutes = 10 },
         "awarded" => new { Name = "@a", Points = 10, Reason = "好文案", Total = 20, Level = "中级", Local = true },
         "sale_recorded" => new { Name = "@a", Amount = "¥1.00", Note = "x", Total = "¥2.00", Correction = true, Level = "中级", Local = true },
         "refused" => new { Command = "level", Code = "level_needs_trust" },

@@ -83,14 +83,15 @@ public sealed class TemplateStore
         name is { Length: > 0 and <= 100 } && name.Split('/').All(s => s.Length > 0 && s.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'));
 
     /// <summary>The rendered text, or the error (with path:line:column) when it does not render.</summary>
-    public (string? Text, string? Error) TryRender(string name, string lang, object? model = null)
+    /// <param name="draft">the template's text to render instead of its file (the console's preview of an unsaved edit)</param>
+    public (string? Text, string? Error) TryRender(string name, string lang, object? model = null, string? draft = null)
     {
-        var path = Resolve(name, lang);
+        var path = draft is null ? Resolve(name, lang) : PathOf(name, lang);
         if (path is null) return (null, $"no template '{name}' in {_root}");
         Template template;
         try
         {
-            template = Load(path);
+            template = draft is null ? Load(path) : Parse(draft, path);
         }
         catch (InvalidDataException ex)
         {
@@ -135,6 +136,23 @@ public sealed class TemplateStore
             ? Directory.EnumerateFiles(folder, "*.sbn", SearchOption.AllDirectories)
                 .Select(f => Path.GetRelativePath(folder, f)[..^4].Replace('\\', '/')).Order()
             : [];
+    }
+
+    /// <summary>Where a template of this name and language is (or would be) kept: only ever inside the templates folder; null for a bad name.</summary>
+    public string? PathOf(string name, string lang)
+    {
+        if (!IsValidName(name) || !IsValidName(lang) || lang.Contains('/')) return null;
+        var path = Path.GetFullPath(Path.Combine(_root, lang, name + ".sbn"));
+        return path.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? path : null;
+    }
+
+    /// <summary>The parse errors of a template's text (empty when it parses), as `templates check` reports them.</summary>
+    public static IReadOnlyList<TemplateError> ParseErrors(string text, string path) => ToErrors(path, Template.Parse(text, path)).ToList();
+
+    private static Template Parse(string text, string path)
+    {
+        var template = Template.Parse(text, path);
+        return template.HasErrors ? throw new InvalidDataException(string.Join("; ", ToErrors(path, template))) : template;
     }
 
     /// <summary>The file of a template, only ever inside the templates folder; null when there is none (or the name is not valid).</summary>
@@ -218,15 +236,34 @@ public sealed class TemplateStore
 
     private sealed record Cached(DateTime Stamp, Template Template);
 
+    private static readonly AsyncLocal<IReadOnlyDictionary<string, string>?> Drafts = new();
+
+    /// <summary>
+    /// Within the returned scope (this async flow only), an include of a file at one of these paths reads the given text
+    /// instead: the console checks an edited partial through every template that includes it before saving it.
+    /// </summary>
+    public static IDisposable WithDrafts(IReadOnlyDictionary<string, string> drafts)
+    {
+        var before = Drafts.Value;
+        Drafts.Value = drafts;
+        return new Restore(() => Drafts.Value = before);
+    }
+
+    private sealed class Restore(Action undo) : IDisposable
+    {
+        public void Dispose() => undo();
+    }
+
     /// <summary>Resolves <c>include "name"</c> within the same language folder, falling back to zh-CN.</summary>
     private sealed class FolderLoader(TemplateStore store, string lang) : ITemplateLoader
     {
         public string GetPath(TemplateContext context, SourceSpan callerSpan, string templateName) =>
             store.Resolve(templateName, lang) ?? throw new ScriptRuntimeException(callerSpan, $"No template '{templateName}'");
 
-        public string Load(TemplateContext context, SourceSpan callerSpan, string templatePath) => File.ReadAllText(templatePath);
+        public string Load(TemplateContext context, SourceSpan callerSpan, string templatePath) =>
+            Drafts.Value is { } drafts && drafts.TryGetValue(templatePath, out var draft) ? draft : File.ReadAllText(templatePath);
 
         public ValueTask<string?> LoadAsync(TemplateContext context, SourceSpan callerSpan, string templatePath) =>
-            new(File.ReadAllText(templatePath));
+            new(Load(context, callerSpan, templatePath));
     }
 }

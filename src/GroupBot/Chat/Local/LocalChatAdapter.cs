@@ -28,6 +28,9 @@ public sealed class LocalChatAdapter(TextReader input, TextWriter output, IOptio
 
     public ChatInfo Chat => new(DemoChatId, ChatKind.Supergroup, options.Value.GroupTitle);
 
+    /// <summary>The group's owner (an admin), who the console signs in as in local mode.</summary>
+    public ChatUser OwnerUser => UserNamed(Owner);
+
     public Task ConnectAsync(CancellationToken ct)
     {
         _current = UserNamed(Owner);
