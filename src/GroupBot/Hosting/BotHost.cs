@@ -112,6 +112,7 @@ public static class BotHost
             });
             services.AddSingleton<UpdateInbox>();
             services.AddSingleton<IChatAdapter, TelegramAdapter>();
+            services.AddTelegramWebhook();
         }
 
         services.AddSingleton<ChatQueues>();

@@ -14,7 +14,8 @@ public sealed class BotTokenRejectedException(string message) : Exception(messag
 
 /// <summary>Telegram over long polling. Survives network and API errors with backoff; never logs the token.</summary>
 public sealed class TelegramAdapter(
-    ITelegramBotClient client, UpdateInbox inbox, IOptions<TelegramOptions> options, TimeProvider time, ILogger<TelegramAdapter> log)
+    ITelegramBotClient client, UpdateInbox inbox, IOptions<TelegramOptions> options, TimeProvider time, ILogger<TelegramAdapter> log,
+    IOptions<WebhookOptions>? webhook = null)
     : IChatAdapter
 {
     public static readonly UpdateType[] AllowedUpdates =
@@ -30,6 +31,7 @@ public sealed class TelegramAdapter(
         _botId = me.Id;
         BotUsername = me.Username ?? "";
         log.LogInformation("Connected to Telegram as @{BotUsername} ({BotId})", BotUsername, _botId);
+        if (Webhook is not null) return; // RunAsync sets the webhook once it can take pushes
         // Long polling and a webhook exclude each other; a leftover webhook would make every getUpdates fail.
         await Retry("deleteWebhook", () => client.DeleteWebhook(dropPendingUpdates: false, cancellationToken: ct), ct);
     }
@@ -46,6 +48,11 @@ public sealed class TelegramAdapter(
             log.LogInformation("Re-handling update {UpdateId} accepted before the last stop", update.Id);
             await Dispatch(update, onEvent, ct);
         }
+        if (Webhook is { } hook)
+        {
+            await RunWebhook(hook, onEvent, ct);
+            return;
+        }
 
         var failures = 0;
         while (!ct.IsCancellationRequested)
@@ -55,6 +62,7 @@ public sealed class TelegramAdapter(
             {
                 var batch = await client.GetUpdates(inbox.LastUpdateId + 1, 100, options.Value.PollTimeoutSeconds, AllowedUpdates, ct);
                 failures = 0;
+                LastContact = time.GetUtcNow();
                 // Stored (one unit, durable) before the next getUpdates tells Telegram they arrived.
                 updates = await inbox.Accept(batch);
             }
@@ -80,6 +88,59 @@ public sealed class TelegramAdapter(
                 break;
             }
         }
+    }
+
+    private WebhookOptions? Webhook => webhook?.Value is { Enabled: true } w ? w : null;
+
+    /// <summary>When Telegram was last heard from: the last getUpdates answered, or the last update pushed.</summary>
+    public DateTimeOffset? LastContact { get; private set; }
+
+    /// <summary>True when updates come by webhook rather than long polling.</summary>
+    public bool UsesWebhook => Webhook is not null;
+
+    private Func<ChatEvent, Task>? _onPushed;
+    private CancellationToken _runToken;
+
+    /// <summary>Set once the webhook is registered and the bot handles what Telegram pushes; false again when stopping.</summary>
+    public bool AcceptsPushes => _onPushed is not null && !_runToken.IsCancellationRequested;
+
+    /// <summary>
+    /// Tells Telegram where to push (with the secret, the update types and the connections it may open), then waits: the
+    /// webhook endpoint hands each update in through <see cref="Pushed"/>. The webhook stays set at a stop, so Telegram
+    /// keeps what arrives meanwhile and delivers it after the restart.
+    /// </summary>
+    private async Task RunWebhook(WebhookOptions hook, Func<ChatEvent, Task> onEvent, CancellationToken ct)
+    {
+        _runToken = ct;
+        _onPushed = onEvent;
+        await Retry("setWebhook", () => client.SetWebhook(hook.Url!, maxConnections: hook.MaxConnections, allowedUpdates: AllowedUpdates,
+            dropPendingUpdates: false, secretToken: hook.Secret, cancellationToken: ct), ct);
+        LastContact = time.GetUtcNow();
+        log.LogInformation("Webhook set: Telegram pushes updates to {Url} (at most {Connections} connections)", hook.Url, hook.MaxConnections);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>
+    /// One update from the webhook: stored durably (a repeat is dropped) and handed to its chat's queue; the caller answers
+    /// 200 only after this completes. The hand-over uses the bot's own token, not the request's: an update accepted must be
+    /// handled even if Telegram hangs up.
+    /// </summary>
+    public async Task Pushed(Update update, UpdateInbox store)
+    {
+        var onEvent = _onPushed ?? throw new InvalidOperationException("The webhook is not running");
+        LastContact = time.GetUtcNow();
+        if (!await store.AcceptPushed(update))
+        {
+            log.LogDebug("Update {UpdateId} delivered again: dropped", update.Id);
+            return;
+        }
+        await Dispatch(update, onEvent, _runToken);
     }
 
     /// <summary>getMe until it answers: a bot started while the network is down waits for it.</summary>
