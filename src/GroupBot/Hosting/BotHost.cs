@@ -8,6 +8,7 @@ using GroupBot.Outbox;
 using GroupBot.Pipeline;
 using GroupBot.Posting;
 using GroupBot.Games;
+using GroupBot.Operations;
 using GroupBot.Storage;
 using GroupBot.Templates;
 using GroupBot.Web;
@@ -129,6 +130,7 @@ public static class BotHost
         services.AddGames();
         services.AddPosting();
         services.AddCommunity();
+        services.AddOperations();
 
         services.AddHostedService<StorageWatch>();
         services.AddSingleton<Backups>();

@@ -39,8 +39,12 @@ public sealed class OutboxQueue : BackgroundService
     private int _pending;
     private int _sentSinceCleanup;
 
-    public OutboxQueue(Database db, IChatAdapter adapter, SentMessages sent, TimeProvider time, IOptions<OutboxOptions> options, ILogger<OutboxQueue> log)
+    private readonly Operations.BotMetrics? _metrics;
+
+    public OutboxQueue(Database db, IChatAdapter adapter, SentMessages sent, TimeProvider time, IOptions<OutboxOptions> options, ILogger<OutboxQueue> log,
+        Operations.BotMetrics? metrics = null)
     {
+        _metrics = metrics;
         _db = db;
         _adapter = adapter;
         _sent = sent;
@@ -59,6 +63,17 @@ public sealed class OutboxQueue : BackgroundService
     /// failed send, so what the handler writes (the group marked inactive) commits with it.
     /// </summary>
     public event Action<long, string>? ChatGone;
+
+    /// <summary>The backlog by state, for /status: waiting for their turn, retrying after an error, chats held by a 429.</summary>
+    public (int Waiting, int Retrying, int ChatsOn429) Backlog()
+    {
+        var pending = _items.Where("Pending", true);
+        var retrying = pending.Count(i => i.Attempts > 0);
+        lock (_lock) return (pending.Count - retrying, retrying, _limiter.PausedChats(_time.GetUtcNow()));
+    }
+
+    /// <summary>An item is done with (sent, given up or refused), inside the unit that records it: the operators' summaries follow it.</summary>
+    public event Action<OutboxItem>? Finished;
 
     /// <summary>Items waiting to be sent (in the lanes or under way).</summary>
     public int PendingCount
@@ -260,6 +275,7 @@ public sealed class OutboxQueue : BackgroundService
         try
         {
             var id = await _adapter.PerformAsync(item.ToAction(), ct);
+            _metrics?.Sent(item.Kind);
             Finish(item, OutboxItem.Sent, null, id);
             return true;
         }
@@ -271,6 +287,7 @@ public sealed class OutboxQueue : BackgroundService
         {
             // Flood control: this chat waits exactly what Telegram asked; the item keeps its place.
             lock (_lock) _limiter.Pause(item.ChatId, _time.GetUtcNow() + retryAfter);
+            _metrics?.RateLimited();
             _log.LogWarning("429 for chat {ChatId}: waiting {Seconds}s", item.ChatId, retryAfter.TotalSeconds);
             return false;
         }
@@ -280,9 +297,11 @@ public sealed class OutboxQueue : BackgroundService
             if (item.Attempts >= _options.MaxAttempts)
             {
                 _log.LogError("Giving up {Kind} to chat {ChatId} after {Attempts} tries: {Error}", item.Kind, item.ChatId, item.Attempts, ex.Message);
+                _metrics?.Failed(item.Kind);
                 Finish(item, OutboxItem.Failed, ex.Message, null);
                 return true;
             }
+            _metrics?.Retried();
             item.NextUtc = _time.GetUtcNow().UtcDateTime + TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, item.Attempts - 1)));
             Record(item.ChatId, () => _items.Put(item));
             _log.LogWarning("Sending {Kind} to chat {ChatId} failed ({Error}); try {Attempt} in {Seconds}s", item.Kind, item.ChatId,
@@ -296,6 +315,7 @@ public sealed class OutboxQueue : BackgroundService
             var gone = ex is ChatApiException { ChatGone: true };
             if (gone) _log.LogDebug("{Kind} to chat {ChatId} refused, the chat is gone: {Error}", item.Kind, item.ChatId, ex.Message);
             else _log.LogError("{Kind} to chat {ChatId} refused: {Error}", item.Kind, item.ChatId, ex.Message);
+            _metrics?.Failed(item.Kind);
             Finish(item, OutboxItem.Failed, ex.Message, null, gone);
             return true;
         }
@@ -315,6 +335,7 @@ public sealed class OutboxQueue : BackgroundService
         if (item.Key is null) _items.Delete(item.Id);
         else _items.Put(item);
         if (item.Tag is { } tag && sentMessageId is { } id) _sent.Record(tag, item.ChatId, id);
+        Finished?.Invoke(item);
         if (Interlocked.Increment(ref _sentSinceCleanup) % 500 == 0)
         {
             var cutoff = _time.GetUtcNow().UtcDateTime.AddDays(-1);

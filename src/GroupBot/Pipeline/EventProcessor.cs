@@ -32,8 +32,9 @@ public sealed class EventProcessor
 
     public EventProcessor(IChatAdapter adapter, CommandRouter router, Groups groups, Roles roles, Database db, Outbox.OutboxQueue outbox,
         GameCommands games, GameStore gameStore, Deadlines deadlines, Members members, Activity activity, Welcomes welcomes, EventSink sink,
-        Posting.PostScheduler scheduler, ILogger<EventProcessor> log)
+        Posting.PostScheduler scheduler, ILogger<EventProcessor> log, Operations.BotMetrics? metrics = null)
     {
+        _metrics = metrics;
         _scheduler = scheduler;
         (_adapter, _router, _groups, _roles, _db, _outbox, _games, _gameStore, _deadlines, _members, _activity, _welcomes, _log) =
             (adapter, router, groups, roles, db, outbox, games, gameStore, deadlines, members, activity, welcomes, log);
@@ -42,7 +43,22 @@ public sealed class EventProcessor
         outbox.ChatGone += OnChatGone;
     }
 
+    private readonly Operations.BotMetrics? _metrics;
+
     public async Task Process(ChatEvent evt, CancellationToken ct)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            await ProcessOne(evt, ct);
+        }
+        finally
+        {
+            _metrics?.Handled(evt.GetType().Name, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    private async Task ProcessOne(ChatEvent evt, CancellationToken ct)
     {
         evt = CleanText.Of(evt);
         var unit = _db.Begin();
