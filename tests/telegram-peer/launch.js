@@ -17,8 +17,8 @@ if (!raw) {
   // test control: make the next calls of a bot method fail (429 with retry_after, 5xx, …); POST /shim/failNext
   const failures = []; // { method, code, description, retryAfter, left }
   app.post('/shim/failNext', (req, res) => {
-    const { method, code = 502, description, retry_after: retryAfter, count = 1 } = req.body;
-    failures.push({ method, code, description: description || (code === 429 ? 'Too Many Requests: retry later' : 'Bad Gateway'), retryAfter, left: count });
+    const { method, code = 502, description, retry_after: retryAfter, migrate_to_chat_id: migrateTo, count = 1 } = req.body;
+    failures.push({ method, code, description: description || (code === 429 ? 'Too Many Requests: retry later' : 'Bad Gateway'), retryAfter, migrateTo, left: count });
     res.json({ ok: true, result: true });
   });
   app.all('/bot:token/:method', (req, res, next) => {
@@ -27,6 +27,7 @@ if (!raw) {
     f.left--;
     const body = { ok: false, error_code: f.code, description: f.description };
     if (f.retryAfter !== undefined) body.parameters = { retry_after: f.retryAfter };
+    if (f.migrateTo !== undefined) body.parameters = { ...body.parameters, migrate_to_chat_id: f.migrateTo };
     return res.status(f.code).json(body);
   });
   // Webhooks as Telegram runs them (the emulator's own posts once, without the secret, and loses the update on a

@@ -23,9 +23,12 @@ public sealed record SendPhoto(long ChatId, string Photo, string Caption, IReadO
     : ChatAction(ChatId);
 
 /// <summary>A chat network's refusal of an action: what went wrong and whether trying again can help.</summary>
-public sealed class ChatApiException(int code, string description, TimeSpan? retryAfter = null, bool transient = false)
+public sealed class ChatApiException(int code, string description, TimeSpan? retryAfter = null, bool transient = false, long? migrateTo = null)
     : Exception(description)
 {
+    /// <summary>The group became a supergroup with this id (Telegram's migrate_to_chat_id): send there instead.</summary>
+    public long? MigrateTo { get; } = migrateTo;
+
     public int Code { get; } = code;
     /// <summary>Telegram's 429 flood control: wait exactly this long before sending to this chat again.</summary>
     public TimeSpan? RetryAfter { get; } = retryAfter;

@@ -9,13 +9,20 @@ using Telegram.Bot.Types.ReplyMarkups;
 
 namespace GroupBot.Chat.Telegram;
 
+/// <summary>Telegram's id for a photo already uploaded (Source: the URL, or the file with its size and time).</summary>
+public sealed class PhotoFileId
+{
+    public string Source { get; set; } = "";
+    public string FileId { get; set; } = "";
+}
+
 /// <summary>The token was refused by Telegram: retrying cannot help.</summary>
 public sealed class BotTokenRejectedException(string message) : Exception(message);
 
 /// <summary>Telegram over long polling. Survives network and API errors with backoff; never logs the token.</summary>
 public sealed class TelegramAdapter(
     ITelegramBotClient client, UpdateInbox inbox, IOptions<TelegramOptions> options, TimeProvider time, ILogger<TelegramAdapter> log,
-    IOptions<WebhookOptions>? webhook = null)
+    IOptions<WebhookOptions>? webhook = null, Games.Entropy? entropy = null, Storage.Database? db = null)
     : IChatAdapter
 {
     public static readonly UpdateType[] AllowedUpdates =
@@ -229,7 +236,8 @@ public sealed class TelegramAdapter(
         catch (ApiRequestException ex)
         {
             var retryAfter = ex.Parameters?.RetryAfter is { } s ? TimeSpan.FromSeconds(s) : (TimeSpan?)null;
-            throw new ChatApiException(ex.ErrorCode, ex.Message, ex.ErrorCode == 429 ? retryAfter ?? TimeSpan.FromSeconds(1) : null, ex.ErrorCode >= 500);
+            throw new ChatApiException(ex.ErrorCode, ex.Message, ex.ErrorCode == 429 ? retryAfter ?? TimeSpan.FromSeconds(1) : null, ex.ErrorCode >= 500,
+                ex.Parameters?.MigrateToChatId);
         }
         catch (Exception ex) when (ex is RequestException or HttpRequestException || (ex is TaskCanceledException && !ct.IsCancellationRequested))
         {
@@ -250,26 +258,86 @@ public sealed class TelegramAdapter(
     private async Task<int?> SendPhoto(SendPhoto photo, CancellationToken ct)
     {
         var (caption, rest) = SplitCaption(photo.Caption);
-        InputFile file;
-        Stream? stream = null;
-        if (Uri.TryCreate(photo.Photo, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https") file = InputFile.FromUri(uri);
-        else
+        var sent = await SendPhotoOnce(photo, caption, rest.Count == 0 ? Keyboard(photo.Buttons) : null, ct);
+        // The outbox splits a long caption into items of their own; this only serves a caller that did not.
+        for (var i = 0; i < rest.Count; i++)
+            await client.SendMessage(photo.ChatId, rest[i], ParseMode.Html, replyMarkup: i == rest.Count - 1 ? Keyboard(photo.Buttons) : null, cancellationToken: ct);
+        return sent.MessageId;
+    }
+
+    private readonly Storage.Table<string, PhotoFileId>? _photoIds = db?.Table<string, PhotoFileId>("telegram_photo_ids", p => p.Source);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> _uploading = new();
+
+    /// <summary>
+    /// A photo is uploaded once: Telegram's file_id of the first upload is kept (per file, its size and time: an edited file
+    /// is uploaded again) and later posts send the id, so a broadcast to 10,000 groups is one upload, not 10,000. The first
+    /// upload of a file is made alone; the sends waiting for it then use its id. An id Telegram no longer accepts is
+    /// forgotten and the file uploaded again.
+    /// </summary>
+    private async Task<Message> SendPhotoOnce(SendPhoto photo, string caption, InlineKeyboardMarkup? keyboard, CancellationToken ct)
+    {
+        var source = PhotoSource(photo.Photo);
+        if (_photoIds?.Get(source)?.FileId is { } known)
         {
-            stream = File.OpenRead(photo.Photo);
-            file = InputFile.FromStream(stream, Path.GetFileName(photo.Photo));
+            try
+            {
+                return await client.SendPhoto(photo.ChatId, InputFile.FromFileId(known), caption, ParseMode.Html, replyMarkup: keyboard, cancellationToken: ct);
+            }
+            catch (ApiRequestException ex) when (ex.ErrorCode == 400 && ex.Message.Contains("file", StringComparison.OrdinalIgnoreCase))
+            {
+                log.LogWarning("Telegram no longer accepts the file id of {Photo} ({Error}): uploading it again", photo.Photo, ex.Message);
+                Remember(source, null);
+            }
         }
+        var gate = _uploading.GetOrAdd(source, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct);
         try
         {
-            var sent = await client.SendPhoto(photo.ChatId, file, caption, ParseMode.Html,
-                replyMarkup: rest.Count == 0 ? Keyboard(photo.Buttons) : null, cancellationToken: ct);
-            for (var i = 0; i < rest.Count; i++)
-                await client.SendMessage(photo.ChatId, rest[i], ParseMode.Html, replyMarkup: i == rest.Count - 1 ? Keyboard(photo.Buttons) : null, cancellationToken: ct);
-            return sent.MessageId;
+            // Another send may have uploaded it while this one waited.
+            if (_photoIds?.Get(source)?.FileId is { } uploaded)
+                return await client.SendPhoto(photo.ChatId, InputFile.FromFileId(uploaded), caption, ParseMode.Html, replyMarkup: keyboard, cancellationToken: ct);
+            InputFile file;
+            Stream? stream = null;
+            if (Uri.TryCreate(photo.Photo, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https") file = InputFile.FromUri(uri);
+            else
+            {
+                stream = File.OpenRead(photo.Photo);
+                file = InputFile.FromStream(stream, Path.GetFileName(photo.Photo));
+            }
+            try
+            {
+                var sent = await client.SendPhoto(photo.ChatId, file, caption, ParseMode.Html, replyMarkup: keyboard, cancellationToken: ct);
+                if (sent.Photo is { Length: > 0 } sizes) Remember(source, sizes[^1].FileId);
+                return sent;
+            }
+            finally
+            {
+                stream?.Dispose();
+            }
         }
         finally
         {
-            stream?.Dispose();
+            gate.Release();
         }
+    }
+
+    /// <summary>What a file_id stands for: a URL as it is; a local file with its size and time, so an edit uploads anew.</summary>
+    private static string PhotoSource(string photo)
+    {
+        if (Uri.TryCreate(photo, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https") return photo;
+        var info = new FileInfo(photo);
+        return info.Exists ? $"{info.FullName}|{info.Length}|{info.LastWriteTimeUtc.Ticks}" : photo;
+    }
+
+    /// <summary>Kept in a unit of its own that the send does not wait for (a lost id only costs one more upload).</summary>
+    private void Remember(string source, string? fileId)
+    {
+        if (db is null || _photoIds is null) return;
+        using var unit = db.Begin();
+        if (fileId is null) _photoIds.Delete(source);
+        else _photoIds.Put(new PhotoFileId { Source = source, FileId = fileId });
+        _ = unit.CommitAsync().ContinueWith(t => log.LogWarning("Could not keep a photo's file id: {Error}", t.Exception?.GetBaseException().Message),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
     }
 
     /// <summary>
@@ -335,7 +403,9 @@ public sealed class TelegramAdapter(
         if (ex is ApiRequestException { ErrorCode: 429, Parameters.RetryAfter: { } retryAfter })
             delay = TimeSpan.FromSeconds(retryAfter);
         else
-            delay = TimeSpan.FromSeconds(Math.Min(options.Value.MaxBackoffSeconds, Math.Pow(2, Math.Min(attempt - 1, 16))));
+            // Spread by ±50 % (the injectable random source), so a restart of Telegram is not met by every retry at once.
+            delay = TimeSpan.FromSeconds(Math.Min(options.Value.MaxBackoffSeconds,
+                Math.Pow(2, Math.Min(attempt - 1, 16)) * (0.5 + Outbox.OutboxQueue.Jitter(entropy ?? new Games.Entropy()))));
         // Only the type and API description are logged: request exceptions can carry the URL, which holds the token.
         log.LogWarning("Telegram {Method} failed ({Error}: {Description}); retrying in {Delay}s", method, ex.GetType().Name,
             ex is ApiRequestException api ? api.Message : "network error", delay.TotalSeconds);
