@@ -70,6 +70,8 @@ public static class BotHost
         services.AddSerilog((_, lc) => lc.ReadFrom.Configuration(config)
             .Filter.ByExcluding(e => e.Exception is { } ex && IsHostLog(e) && Describe(ex, config) is not null), preserveStaticLogger: true);
         services.AddSingleton(TimeProvider.System);
+        // Under systemd (Type=notify): ready once started, stopping on SIGTERM; a no-op anywhere else.
+        services.AddSystemd();
         services.AddSingleton<IValidateOptions<BotOptions>, OptionsChecks>();
         services.AddSingleton<IValidateOptions<TelegramOptions>, OptionsChecks>();
         services.AddSingleton<IValidateOptions<StorageOptions>, OptionsChecks>();
