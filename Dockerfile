@@ -20,10 +20,10 @@ FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble AS runtime
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libicu74 tzdata fonts-noto-cjk fontconfig libfontconfig1 curl \
  && rm -rf /var/lib/apt/lists/*
+# Inside the container Kestrel listens on every interface; publish the port on 127.0.0.1 (see above).
 ENV DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=false \
     DOTNET_CLI_TELEMETRY_OPTOUT=1 \
     GROUPBOT_ROOT=/srv/groupbot \
-    # Inside the container Kestrel listens on every interface; publish the port on 127.0.0.1 (see above).
     Web__Url=http://0.0.0.0:5280
 COPY --from=build /app /opt/groupbot
 # What operators edit ships with the image; mount your own over /srv/groupbot/config and /srv/groupbot/templates.

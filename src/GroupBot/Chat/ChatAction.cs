@@ -39,5 +39,8 @@ public sealed class ChatApiException(int code, string description, TimeSpan? ret
     public bool ChatGone => Code == 403 || (Code == 400 && Message.Contains("chat not found", StringComparison.OrdinalIgnoreCase));
 }
 
+/// <summary>Lets a user in who asked to join (Telegram's approveChatJoinRequest; needs the right to invite users).</summary>
+public sealed record ApproveJoinRequest(long ChatId, long UserId) : ChatAction(ChatId);
+
 /// <summary>The bot leaves a chat it is not meant to serve (config/groups.json with the allow-list on).</summary>
 public sealed record LeaveChat(long ChatId) : ChatAction(ChatId);

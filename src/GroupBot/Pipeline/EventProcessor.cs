@@ -32,9 +32,10 @@ public sealed class EventProcessor
 
     public EventProcessor(IChatAdapter adapter, CommandRouter router, Groups groups, Roles roles, Database db, Outbox.OutboxQueue outbox,
         GameCommands games, GameStore gameStore, Deadlines deadlines, Members members, Activity activity, Welcomes welcomes, EventSink sink,
-        Posting.PostScheduler scheduler, ILogger<EventProcessor> log, Operations.BotMetrics? metrics = null)
+        Posting.PostScheduler scheduler, ILogger<EventProcessor> log, Operations.BotMetrics? metrics = null, JoinRequests? joinRequests = null)
     {
         _metrics = metrics;
+        _joinRequests = joinRequests;
         _scheduler = scheduler;
         (_adapter, _router, _groups, _roles, _db, _outbox, _games, _gameStore, _deadlines, _members, _activity, _welcomes, _log) =
             (adapter, router, groups, roles, db, outbox, games, gameStore, deadlines, members, activity, welcomes, log);
@@ -44,6 +45,7 @@ public sealed class EventProcessor
     }
 
     private readonly Operations.BotMetrics? _metrics;
+    private readonly JoinRequests? _joinRequests;
 
     public async Task Process(ChatEvent evt, CancellationToken ct)
     {
@@ -152,9 +154,12 @@ public sealed class EventProcessor
             case ButtonPressed press when press.Data.StartsWith("g:", StringComparison.Ordinal):
                 _groups.Ensure(evt.Chat);
                 return _games.Press(press);
+            case JoinRequested request:
+                _groups.Ensure(evt.Chat);
+                return _joinRequests?.Requested(request) ?? [];
             case MembersJoined joined:
                 _groups.Ensure(evt.Chat);
-                return _welcomes.Joined(joined);
+                return _welcomes.Joined(_joinRequests?.WithLink(joined) ?? joined);
             case MemberLeft:
                 _activity.Left(evt.ChatId, _groups.TimeZoneOf(_groups.Ensure(evt.Chat)));
                 return [];

@@ -26,7 +26,7 @@ public sealed class TelegramAdapter(
     : IChatAdapter
 {
     public static readonly UpdateType[] AllowedUpdates =
-        [UpdateType.Message, UpdateType.CallbackQuery, UpdateType.MyChatMember, UpdateType.ChatMember];
+        [UpdateType.Message, UpdateType.CallbackQuery, UpdateType.MyChatMember, UpdateType.ChatMember, UpdateType.ChatJoinRequest];
 
     private long _botId;
 
@@ -218,6 +218,9 @@ public sealed class TelegramAdapter(
                     return await SendPhoto(photo, ct);
                 case DeleteMessage delete:
                     await client.DeleteMessage(delete.ChatId, delete.MessageId, ct);
+                    return null;
+                case ApproveJoinRequest approve:
+                    await client.ApproveChatJoinRequest(approve.ChatId, approve.UserId, ct);
                     return null;
                 case LeaveChat leave:
                     await client.LeaveChat(leave.ChatId, ct);
