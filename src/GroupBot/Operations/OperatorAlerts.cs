@@ -83,6 +83,9 @@ public sealed class OperatorAlerts(
     public void CheckNow()
     {
         var o = options.CurrentValue;
+        // A broken template is found within a minute of the edit, not only when a reply first needs it.
+        foreach (var broken in templates.CheckAll().GroupBy(e => e.Path))
+            Raise("config", broken.Key, new { Path = broken.Key, Error = string.Join("\n", broken.Select(e => e.ToString()).Take(3)) });
         var pending = outbox.PendingCount;
         if (pending > o.BacklogAlert) Raise("backlog", "", new { Pending = pending, Limit = o.BacklogAlert });
         var failed = metrics.FailedIn(FailureWindow);

@@ -128,5 +128,14 @@ public sealed class WebhookEndToEndTests(TelegramPeer peer) : IClassFixture<Tele
         await bot.Start();
         await bot.Users.WaitForBotMessage(chat, m => m.Text.Contains("💡"));
         Assert.DoesNotContain(await bot.Users.DrainBotMessages(chat, TimeSpan.FromMilliseconds(1500)), m => m.Text.Contains("💡"));
+
+        // An update handled before the stop and delivered again after it (Telegram never saw the 200): dropped.
+        await bot.Users.SendRawUpdate(FaqUpdate(9_200_000, chat));
+        await bot.Users.WaitForBotMessage(chat, m => m.Text.Contains("💡"));
+        await bot.Stop();
+        await bot.Start();
+        await bot.Users.SendRawUpdate(FaqUpdate(9_200_000, chat));
+        await WaitFor(async () => (await Webhooks(bot.Token))["deliveries"]!.AsArray().Count(d => (long)d!["update_id"]! == 9_200_000 && (int?)d["status"] == 200) == 2);
+        Assert.Empty(await bot.Users.DrainBotMessages(chat, TimeSpan.FromMilliseconds(1500)));
     }
 }
