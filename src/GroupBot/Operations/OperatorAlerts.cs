@@ -52,6 +52,8 @@ public sealed class OperatorAlerts(
     private readonly Queue<DateTimeOffset> _sentThisHour = new();
     private readonly Dictionary<string, Broadcast> _broadcasts = [];
     private readonly Dictionary<string, Broadcast> _byKey = [];
+    // Posts done with before their broadcast was registered (or of a broadcast from before a restart), briefly.
+    private readonly Dictionary<string, (OutboxItem Item, DateTimeOffset At)> _early = [];
 
     public override Task StartAsync(CancellationToken ct)
     {
@@ -94,7 +96,11 @@ public sealed class OperatorAlerts(
             Raise("failures", "", new { Failed = failed, Sent = sent, Percent = (int)Math.Round(100.0 * failed / (failed + sent)), Minutes = (int)FailureWindow.TotalMinutes });
         List<Broadcast> late;
         var cutoff = time.GetUtcNow() - TimeSpan.FromMinutes(o.BroadcastSummaryMinutes);
-        lock (_lock) late = _broadcasts.Values.Where(b => b.Fired < cutoff).ToList();
+        lock (_lock)
+        {
+            late = _broadcasts.Values.Where(b => b.Fired < cutoff).ToList();
+            foreach (var key in _early.Where(e => e.Value.At < time.GetUtcNow() - TimeSpan.FromHours(1)).Select(e => e.Key).ToList()) _early.Remove(key);
+        }
         foreach (var b in late) Summarize(b);
     }
 
@@ -103,8 +109,14 @@ public sealed class OperatorAlerts(
         var b = new Broadcast(fired, time.GetUtcNow());
         lock (_lock)
         {
-            foreach (var (_, key) in fired.Posted)
+            foreach (var (chatId, key) in fired.Posted)
             {
+                // The sender may be done with a post before this runs (both follow the same commit).
+                if (_early.Remove(key, out var early))
+                {
+                    Count(b, early.Item, chatId);
+                    continue;
+                }
                 b.Waiting.Add(key);
                 _byKey[key] = b;
             }
@@ -119,17 +131,26 @@ public sealed class OperatorAlerts(
 
     private void OnFinished(OutboxItem item)
     {
-        if (item.Key is not { } key) return;
+        if (item.Key is not { } key || !key.StartsWith("post:", StringComparison.Ordinal)) return;
         Broadcast? done = null;
         lock (_lock)
         {
-            if (!_byKey.Remove(key, out var b)) return;
+            if (!_byKey.Remove(key, out var b))
+            {
+                _early[key] = (item, time.GetUtcNow());
+                return;
+            }
             b.Waiting.Remove(key);
-            if (item.State == OutboxItem.Failed) b.Failed.Add((item.ChatId, groups.Find(item.ChatId)?.Title ?? "", item.Error ?? ""));
-            else b.Sent++;
+            Count(b, item, item.ChatId);
             if (b.Waiting.Count == 0) done = b;
         }
         if (done is not null) Summarize(done);
+    }
+
+    private void Count(Broadcast b, OutboxItem item, long chatId)
+    {
+        if (item.State == OutboxItem.Failed) b.Failed.Add((chatId, groups.Find(chatId)?.Title ?? "", item.Error ?? ""));
+        else b.Sent++;
     }
 
     private void Summarize(Broadcast b)

@@ -5,6 +5,8 @@ using GroupBot.Hosting;
 using GroupBot.Operations;
 using GroupBot.Tests.Support;
 using GroupBot.Web;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace GroupBot.Tests.Operations;
 
@@ -168,4 +170,98 @@ public sealed class OperationsTests : IAsyncLifetime
         Assert.Contains("西北三群", removed);
     }
 
+
+    [Fact]
+    public async Task A_failing_outbox_is_reported_once_and_each_lost_group_once()
+    {
+        using var dir = Repo.Temp();
+        await using var bot = await BotHarness.Start(dir, _root.Path, ("Bot:Operators:0", OperatorId.ToString()), ("Operations:MaxAlertsPerHour", "1000"));
+        var alerts = bot.Get<OperatorAlerts>();
+        // 25 groups that removed the bot: every reply there is refused (403).
+        var gone = Enumerable.Range(1, 25).Select(i => new ChatInfo(-4000 - i, ChatKind.Supergroup, $"失联{i}群")).ToList();
+        var got = new List<string>();
+        foreach (var g in gone)
+        {
+            bot.Chat_.Gone[g.Id] = true;
+            got.AddRange(ToOperator(await bot.SayIn(g, Member, "/faq 物流")));
+        }
+        got.AddRange(ToOperator(await bot.Settle(TimeSpan.Zero)));
+        alerts.CheckNow();
+        alerts.CheckNow();
+        for (var i = 0; i < 300 && !got.Any(t => t.Contains('❗')); i++)
+        {
+            got.AddRange(ToOperator(await bot.Settle(TimeSpan.Zero)));
+            await Task.Delay(10);
+        }
+        var failures = Assert.Single(got, t => t.Contains('❗'));
+        Assert.Contains("失败 25 条", failures);
+        for (var i = 0; i < 300 && got.Count(t => t.Contains("👋")) < 25; i++)
+        {
+            got.AddRange(ToOperator(await bot.Settle(TimeSpan.Zero)));
+            await Task.Delay(10);
+        }
+        Assert.Equal(25, got.Count(t => t.Contains("👋"))); // each lost group once
+
+    }
+
+    [Fact]
+    public async Task A_backlog_past_the_limit_is_reported_and_healthz_says_degraded()
+    {
+        using var dir = Repo.Temp();
+        var chat = new StuckChat();
+        using var host = BotHost.Build([], _root.Path, TestHosts.Settings(dir, ("Bot:Operators:0", OperatorId.ToString()), ("Operations:BacklogAlert", "3")),
+            services =>
+            {
+                services.AddSingleton<IChatAdapter>(chat);
+                services.AddSingleton<TimeProvider>(new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero)));
+            });
+        await host.StartAsync();
+        try
+        {
+            var outbox = host.Services.GetRequiredService<GroupBot.Outbox.OutboxQueue>();
+            outbox.Enqueue(Enumerable.Range(1, 6).Select(i => (ChatAction)new SendText(GroupA.Id, $"第 {i} 条")));
+            Assert.Equal(6, outbox.PendingCount); // one under way (Telegram not answering), five behind it
+
+            host.Services.GetRequiredService<OperatorAlerts>().CheckNow();
+            for (var i = 0; i < 300 && chat.ToOperator.IsEmpty; i++) await Task.Delay(10);
+            var alert = Assert.Single(chat.ToOperator);
+            Assert.Contains("积压 6 条", alert);
+            Assert.Contains("阈值 3", alert);
+            host.Services.GetRequiredService<OperatorAlerts>().CheckNow(); // within the half hour: held back
+            await Task.Delay(200);
+            Assert.Single(chat.ToOperator);
+
+            using var http = new HttpClient();
+            var health = JsonNode.Parse(await http.GetStringAsync(new Uri(host.Services.GetRequiredService<WebServer>().Address!, "/healthz")))!;
+            Assert.Equal("Degraded", (string?)health["status"]);
+            Assert.Equal("Degraded", (string?)health["checks"]!["outbox"]!["status"]);
+        }
+        finally
+        {
+            chat.Release.TrySetResult();
+            await host.StopAsync();
+        }
+    }
+
+    /// <summary>Telegram that does not answer sends to groups (until released); private messages go through.</summary>
+    private sealed class StuckChat : IChatAdapter
+    {
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public System.Collections.Concurrent.ConcurrentQueue<string> ToOperator { get; } = new();
+        public string BotUsername => "TestBot";
+        public bool WaitsForReplies => false;
+        public Task ConnectAsync(CancellationToken ct) => Task.CompletedTask;
+        public Task RunAsync(Func<ChatEvent, Task> onEvent, CancellationToken ct) => Task.Delay(Timeout.Infinite, ct).ContinueWith(_ => { });
+
+        public async Task<int?> PerformAsync(ChatAction action, CancellationToken ct)
+        {
+            if (action.ChatId == OperatorId && action is SendText t) ToOperator.Enqueue(t.Text);
+            else await Release.Task;
+            return 1;
+        }
+
+        public Task<IReadOnlySet<long>> GetChatAdminsAsync(long chatId, CancellationToken ct) => Task.FromResult<IReadOnlySet<long>>(new HashSet<long>());
+        public Task<string> CreateInviteLinkAsync(long chatId, string name, CancellationToken ct) => Task.FromResult("https://t.me/+x");
+        public Task SetCommandMenuAsync(IReadOnlyList<(string Name, string Description)> commands, string? languageCode, CancellationToken ct) => Task.CompletedTask;
+    }
 }
