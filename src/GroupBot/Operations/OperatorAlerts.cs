@@ -85,9 +85,14 @@ public sealed class OperatorAlerts(
     public void CheckNow()
     {
         var o = options.CurrentValue;
-        // A broken template is found within a minute of the edit, not only when a reply first needs it.
-        foreach (var broken in templates.CheckAll().GroupBy(e => e.Path))
-            Raise("config", broken.Key, new { Path = broken.Key, Error = string.Join("\n", broken.Select(e => e.ToString()).Take(3)) });
+        // A broken template is found within a minute of the edit, not only when a reply first needs it (parsed again only
+        // when a file changed).
+        if (TemplatesStamp() is var stamp && stamp != _templatesStamp)
+        {
+            _templatesStamp = stamp;
+            foreach (var broken in templates.CheckAll().GroupBy(e => e.Path))
+                Raise("config", broken.Key, new { Path = broken.Key, Error = string.Join("\n", broken.Select(e => e.ToString()).Take(3)) });
+        }
         var pending = outbox.PendingCount;
         if (pending > o.BacklogAlert) Raise("backlog", "", new { Pending = pending, Limit = o.BacklogAlert });
         var failed = metrics.FailedIn(FailureWindow);
@@ -102,6 +107,15 @@ public sealed class OperatorAlerts(
             foreach (var key in _early.Where(e => e.Value.At < time.GetUtcNow() - TimeSpan.FromHours(1)).Select(e => e.Key).ToList()) _early.Remove(key);
         }
         foreach (var b in late) Summarize(b);
+    }
+
+    private (DateTime, int) _templatesStamp;
+
+    private (DateTime Newest, int Count) TemplatesStamp()
+    {
+        if (!Directory.Exists(templates.Root)) return default;
+        var files = Directory.GetFiles(templates.Root, "*.sbn", SearchOption.AllDirectories);
+        return (files.Select(File.GetLastWriteTimeUtc).DefaultIfEmpty().Max(), files.Length);
     }
 
     private void OnFired(BroadcastFired fired)
