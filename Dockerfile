@@ -2,7 +2,7 @@
 # Run (data in a volume; the token from an env file; health and metrics on the host's loopback only):
 #   docker run -d --name groupbot --restart on-failure --env-file /etc/groupbot/groupbot.env \
 #     -v groupbot-data:/srv/groupbot/data -p 127.0.0.1:5280:5280 groupbot
-# Exit code 2 (a config or template error) and 3 (token refused) need a person: see `docker logs groupbot`.
+# Exit code 2 (a config or template error) and 3 (token or webhook URL refused) need a person: see `docker logs groupbot`.
 
 # ---- build: restore first (cached while only code changes), then publish framework-dependent
 FROM mcr.microsoft.com/dotnet/sdk:10.0-noble AS build

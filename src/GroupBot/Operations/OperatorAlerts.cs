@@ -43,7 +43,8 @@ public sealed class OperatorAlerts(
     Database db, BotMetrics metrics, IOptionsMonitor<BotOptions> bot, IOptionsMonitor<OperationsOptions> options, TimeProvider time,
     ILogger<OperatorAlerts> log) : BackgroundService
 {
-    public static readonly TimeSpan CheckEvery = TimeSpan.FromMinutes(1);
+    /// <summary>How often the backlog, the failure rate, late broadcast summaries and the templates on disk are checked.</summary>
+    public static readonly TimeSpan CheckEvery = TimeSpan.FromMinutes(5);
     public static readonly TimeSpan FailureWindow = TimeSpan.FromMinutes(15);
     public const int FailureMinSends = 20;
 
@@ -85,7 +86,7 @@ public sealed class OperatorAlerts(
     public void CheckNow()
     {
         var o = options.CurrentValue;
-        // A broken template is found within a minute of the edit, not only when a reply first needs it (parsed again only
+        // A broken template is found within minutes of the edit, not only when a reply first needs it (parsed again only
         // when a file changed).
         if (TemplatesStamp() is var stamp && stamp != _templatesStamp)
         {

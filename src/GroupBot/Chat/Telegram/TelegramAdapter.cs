@@ -16,7 +16,7 @@ public sealed class PhotoFileId
     public string FileId { get; set; } = "";
 }
 
-/// <summary>The token was refused by Telegram: retrying cannot help.</summary>
+/// <summary>The token (or the webhook URL) was refused by Telegram: retrying cannot help (exit code 3).</summary>
 public sealed class BotTokenRejectedException(string message) : Exception(message);
 
 /// <summary>Telegram over long polling. Survives network and API errors with backoff; never logs the token.</summary>
@@ -120,8 +120,16 @@ public sealed class TelegramAdapter(
     {
         _runToken = ct;
         _onPushed = onEvent;
-        await Retry("setWebhook", () => client.SetWebhook(hook.Url!, maxConnections: hook.MaxConnections, allowedUpdates: AllowedUpdates,
-            dropPendingUpdates: false, secretToken: hook.Secret, cancellationToken: ct), ct);
+        try
+        {
+            await Retry("setWebhook", () => client.SetWebhook(hook.Url!, maxConnections: hook.MaxConnections, allowedUpdates: AllowedUpdates,
+                dropPendingUpdates: false, secretToken: hook.Secret, cancellationToken: ct), ct);
+        }
+        catch (ApiRequestException ex) when (ex.ErrorCode is 400 or 401 or 403 or 404)
+        {
+            // A URL Telegram will not call (not HTTPS, a port it does not serve, an unresolvable host): retrying cannot help.
+            throw new BotTokenRejectedException($"Telegram refused the webhook {hook.Url} ({ex.ErrorCode} {ex.Message}). Check Telegram:Webhook:Url.");
+        }
         LastContact = time.GetUtcNow();
         log.LogInformation("Webhook set: Telegram pushes updates to {Url} (at most {Connections} connections)", hook.Url, hook.MaxConnections);
         try
