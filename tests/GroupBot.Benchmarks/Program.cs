@@ -17,6 +17,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
                                                   a lottery played with its buttons: Join/Grab presses → answer latency
           render    [BenchmarkDotNet options]     TemplateStore.Render of faq_answer and posts/daily_product
           ledger    [--rows 1000000]              /me and /top with a large points ledger
+          report    [--groups 10000] [--days 7]   the report command (CSVs and chart) over many groups
           peercheck                               Telegram.Bot against the load peer, method by method
 
         Options of each command: README.md.
@@ -35,6 +36,7 @@ try
         "render" => RenderBench.Run(args[1..]),
         "ledger" => await LedgerBench.RunAsync(new Options(args[1..])),
         "bot" => await BotProcess.RunChildAsync(args[1..]),
+        "report" => await ReportBench.RunAsync(new Options(args[1..])),
         "peercheck" when args.Length == 1 => await PeerCheck.RunAsync(),
         "peercheck" => Usage("peercheck takes no options"),
         _ => Usage($"unknown command '{args[0]}'"),

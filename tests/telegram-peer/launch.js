@@ -17,8 +17,8 @@ if (!raw) {
   // test control: make the next calls of a bot method fail (429 with retry_after, 5xx, …); POST /shim/failNext
   const failures = []; // { method, code, description, retryAfter, left }
   app.post('/shim/failNext', (req, res) => {
-    const { method, code = 502, description, retry_after: retryAfter, count = 1 } = req.body;
-    failures.push({ method, code, description: description || (code === 429 ? 'Too Many Requests: retry later' : 'Bad Gateway'), retryAfter, left: count });
+    const { method, code = 502, description, retry_after: retryAfter, migrate_to_chat_id: migrateTo, count = 1 } = req.body;
+    failures.push({ method, code, description: description || (code === 429 ? 'Too Many Requests: retry later' : 'Bad Gateway'), retryAfter, migrateTo, left: count });
     res.json({ ok: true, result: true });
   });
   app.all('/bot:token/:method', (req, res, next) => {
@@ -27,7 +27,91 @@ if (!raw) {
     f.left--;
     const body = { ok: false, error_code: f.code, description: f.description };
     if (f.retryAfter !== undefined) body.parameters = { retry_after: f.retryAfter };
+    if (f.migrateTo !== undefined) body.parameters = { ...body.parameters, migrate_to_chat_id: f.migrateTo };
     return res.status(f.code).json(body);
+  });
+  // Webhooks as Telegram runs them (the emulator's own posts once, without the secret, and loses the update on a
+  // failure): setWebhook records url, secret_token, max_connections and allowed_updates; every stored update for that
+  // token is POSTed to the url with X-Telegram-Bot-Api-Secret-Token, up to max_connections at once, and delivered again
+  // (after a short wait) until the bot answers 2xx; getUpdates answers 409 while a webhook is set.
+  const hooks = new Map(); // token -> { url, secret_token, max_connections, allowed_updates, inFlight, pumping }
+  const hookCalls = []; // every setWebhook/deleteWebhook: { token, method, url, secret_token, max_connections, allowed_updates }
+  const deliveries = []; // every push: { token, update_id, status } (status 0: no answer)
+  const listArg = (v) => { if (typeof v === 'string') try { return JSON.parse(v); } catch { return [v]; } return v; };
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const pump = async (token) => {
+    const h = hooks.get(token);
+    if (!h || h.pumping) return;
+    h.pumping = true;
+    try {
+      while (hooks.get(token) === h) {
+        const due = server.storage.userMessages.filter((u) => u.botToken === token && !u.isRead && !h.inFlight.has(u))
+          .sort((a, b) => a.updateId - b.updateId).slice(0, Math.max(1, h.max_connections - h.inFlight.size));
+        if (due.length === 0) break;
+        const results = await Promise.all(due.map(async (u) => {
+          const update = TelegramServer.formatUpdate(u);
+          const type = Object.keys(update).find((k) => k !== 'update_id');
+          if (Array.isArray(h.allowed_updates) && h.allowed_updates.length > 0 && !h.allowed_updates.includes(type)) {
+            u.isRead = true; // Telegram never sends a type the bot did not ask for
+            deliveries.push({ token, update_id: update.update_id, status: 'filtered' });
+            return true;
+          }
+          h.inFlight.add(u);
+          let status = 0;
+          try {
+            const headers = { 'content-type': 'application/json' };
+            if (h.secret_token) headers['X-Telegram-Bot-Api-Secret-Token'] = h.secret_token;
+            const r = await fetch(h.url, { method: 'POST', headers, body: JSON.stringify(update), signal: AbortSignal.timeout(15000) });
+            status = r.status;
+            await r.arrayBuffer();
+          } catch { status = 0; }
+          h.inFlight.delete(u);
+          deliveries.push({ token, update_id: update.update_id, status });
+          if (status >= 200 && status < 300) { u.isRead = true; return true; }
+          return false;
+        }));
+        if (results.includes(false)) await sleep(200);
+      }
+    } finally { h.pumping = false; }
+  };
+  ['AddedUserMessage', 'AddedUserCommand', 'AddedUserCallbackQuery'].forEach((e) => server.on(e, () => {
+    for (const token of hooks.keys()) pump(token);
+  }));
+  app.all('/bot:token/setWebhook', (req, res) => {
+    const { token } = req.params;
+    const url = arg(req, 'url');
+    if (!url) { hooks.delete(token); hookCalls.push({ token, method: 'setWebhook', url: '' }); return ok(res, true); }
+    const h = {
+      url,
+      secret_token: arg(req, 'secret_token'),
+      max_connections: Number(arg(req, 'max_connections') || 40),
+      allowed_updates: listArg(arg(req, 'allowed_updates')),
+      inFlight: new Set(),
+      pumping: false,
+    };
+    hooks.set(token, h);
+    hookCalls.push({ token, method: 'setWebhook', url, secret_token: h.secret_token, max_connections: h.max_connections, allowed_updates: h.allowed_updates });
+    ok(res, true);
+    pump(token);
+  });
+  app.all('/bot:token/deleteWebhook', (req, res) => {
+    hooks.delete(req.params.token);
+    hookCalls.push({ token: req.params.token, method: 'deleteWebhook' });
+    ok(res, true);
+  });
+  app.all('/bot:token/getWebhookInfo', (req, res) => {
+    const h = hooks.get(req.params.token);
+    const pending = server.storage.userMessages.filter((u) => u.botToken === req.params.token && !u.isRead).length;
+    ok(res, h ? { url: h.url, has_custom_certificate: false, pending_update_count: pending, max_connections: h.max_connections, allowed_updates: h.allowed_updates }
+      : { url: '', has_custom_certificate: false, pending_update_count: pending });
+  });
+  app.all('/bot:token/getUpdates', (req, res, next) => (hooks.has(req.params.token)
+    ? fail(res, 409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first")
+    : next()));
+  // test control: POST /shim/webhooks {token} -> { calls: [setWebhook/deleteWebhook calls], deliveries: [{update_id, status}] }
+  app.post('/shim/webhooks', (req, res) => {
+    const token = req.body && req.body.token;
+    ok(res, { calls: hookCalls.filter((c) => !token || c.token === token), deliveries: deliveries.filter((d) => !token || d.token === token) });
   });
   // multipart/form-data (sendPhoto with a file): text fields are read, a file is kept as its name, size and bytes
   app.use('/bot:token/sendPhoto', express.raw({ type: 'multipart/form-data', limit: '20mb' }), (req, _res, next) => {
@@ -264,6 +348,9 @@ if (!raw) {
     server.storage.userMessages = [];
     server.storage.botMessages = [];
     server.webhooks = {};
+    hooks.clear();
+    hookCalls.length = 0;
+    deliveries.length = 0;
     answers.length = 0;
     updateCalls.length = 0;
     members.clear();

@@ -26,9 +26,12 @@ public sealed record SendPhoto(long ChatId, string Photo, string Caption, IReadO
 public sealed record SendAlbum(long ChatId, IReadOnlyList<string> Photos, string Caption = "") : ChatAction(ChatId);
 
 /// <summary>A chat network's refusal of an action: what went wrong and whether trying again can help.</summary>
-public sealed class ChatApiException(int code, string description, TimeSpan? retryAfter = null, bool transient = false)
+public sealed class ChatApiException(int code, string description, TimeSpan? retryAfter = null, bool transient = false, long? migrateTo = null)
     : Exception(description)
 {
+    /// <summary>The group became a supergroup with this id (Telegram's migrate_to_chat_id): send there instead.</summary>
+    public long? MigrateTo { get; } = migrateTo;
+
     public int Code { get; } = code;
     /// <summary>Telegram's 429 flood control: wait exactly this long before sending to this chat again.</summary>
     public TimeSpan? RetryAfter { get; } = retryAfter;
@@ -38,6 +41,9 @@ public sealed class ChatApiException(int code, string description, TimeSpan? ret
     /// <summary>The chat is out of reach for good: 403 (the bot was kicked, or blocked by the user) or 400 "chat not found".</summary>
     public bool ChatGone => Code == 403 || (Code == 400 && Message.Contains("chat not found", StringComparison.OrdinalIgnoreCase));
 }
+
+/// <summary>Lets a user in who asked to join (Telegram's approveChatJoinRequest; needs the right to invite users).</summary>
+public sealed record ApproveJoinRequest(long ChatId, long UserId) : ChatAction(ChatId);
 
 /// <summary>The bot leaves a chat it is not meant to serve (config/groups.json with the allow-list on).</summary>
 public sealed record LeaveChat(long ChatId) : ChatAction(ChatId);

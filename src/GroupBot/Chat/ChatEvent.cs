@@ -40,6 +40,12 @@ public sealed record BotRemoved(ChatInfo Chat) : ChatEvent(Chat);
 /// <summary>A group became a supergroup: everything stored under the old id moves to the new one.</summary>
 public sealed record ChatMigrated(ChatInfo Chat, long NewChatId) : ChatEvent(Chat);
 
+/// <summary>
+/// Someone asked to join a group that approves newcomers (Telegram's chat_join_request), maybe through an invite link:
+/// the link is kept so the member is attributed once an admin (or the bot) approves.
+/// </summary>
+public sealed record JoinRequested(ChatInfo Chat, ChatUser From, string? InviteLink) : ChatEvent(Chat);
+
 /// <summary>A game's deadline came (from a timer, not the chat). Late: it fell due while the bot was down.</summary>
 public sealed record DeadlineDue(ChatInfo Chat, int GameId, DateTime DueUtc, bool Late) : ChatEvent(Chat);
 

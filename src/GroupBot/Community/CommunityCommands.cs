@@ -8,7 +8,8 @@ namespace GroupBot.Community;
 
 /// <summary>/me, /top, /mylink for everyone; /award, /sale, /level, /welcome, /stats for admins.</summary>
 public sealed class CommunityCommands(Members members, Points points, Trust trust, InviteLinks links, Groups groups, Activity activity, GameStore games,
-    IChatAdapter adapter, IOptionsMonitor<CommunityOptions> options, TimeProvider time, ILogger<CommunityCommands> log, Commerce.Orders orders)
+    IChatAdapter adapter, IOptionsMonitor<CommunityOptions> options, TimeProvider time, ILogger<CommunityCommands> log, Commerce.Orders orders,
+    Storage.Database? db = null)
 {
     public IEnumerable<CommandSpec> Specs =>
     [
@@ -172,12 +173,33 @@ public sealed class CommunityCommands(Members members, Points points, Trust trus
         return ctx.Reply("welcome_set", new { On = !group.WelcomeOff });
     }
 
+    /// <summary>Words that ask /stats for a chart: /stats 图 · /stats 30天 chart.</summary>
+    private static readonly string[] ChartWords = ["图", "图表", "chart"];
+
     private IReadOnlyList<ChatAction> Stats(CommandContext ctx)
     {
-        var daysText = ctx.Args.Count > 0 ? TextWidth.Fold(ctx.Args[0]).TrimEnd('d', 'D', '天') : "7";
-        if (!int.TryParse(daysText, out var days) || days is < 1 or > 90) return ctx.Usage("bad_days", ctx.Args.Count > 0 ? ctx.Args[0] : "");
+        var words = ctx.Args.Positional.ToList();
+        var chart = words.RemoveAll(w => ChartWords.Contains(TextWidth.Fold(w).ToLowerInvariant())) > 0;
+        if (words.Count > 1) return ctx.Usage("bad_days", words[1]);
+        var daysText = words.Count > 0 ? TextWidth.Fold(words[0]).TrimEnd('d', 'D', '天') : "7";
+        if (!int.TryParse(daysText, out var days) || days is < 1 or > 90) return ctx.Usage("bad_days", words.Count > 0 ? words[0] : "");
         var report = StatsReport.For(ctx.ChatId, days, activity, games, points, members, ctx.TimeZone, time.GetUtcNow());
-        return ctx.Reply("stats", report);
+        if (!chart || db is null) return ctx.Reply("stats", report);
+        // The chart as a photo with the figures as its caption (they fit: a few short lines).
+        var folder = Path.Combine(Path.GetDirectoryName(db.FilePath) ?? ".", "charts");
+        Directory.CreateDirectory(folder);
+        Charts.Prune(folder, time.GetUtcNow().UtcDateTime);
+        var from = activity.Today(ctx.TimeZone).AddDays(-(days - 1));
+        var dayList = Enumerable.Range(0, days).Select(i => from.AddDays(i)).ToList();
+        var byDay = activity.Days(ctx.ChatId, from).ToDictionary(d => d.Day);
+        var title = groups.Find(ctx.ChatId)?.Title ?? ctx.Message.Chat.Title;
+        var path = Path.Combine(folder, $"stats-{ctx.ChatId}-{time.GetUtcNow():yyyyMMddHHmmssfff}.png");
+        Charts.GroupDays(path, Charts.Label(title, ctx.ChatId.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            + (ctx.Language == "en" || !Charts.CjkInstalled ? $" · last {days} days" : $" · 近 {days} 天"),
+            dayList, dayList.Select(d => byDay.GetValueOrDefault(d)).ToList(), ctx.Language);
+        // A photo's caption goes out as Telegram HTML: names in it are escaped.
+        var caption = ctx.Render("stats", report).Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+        return [new SendPhoto(ctx.ChatId, path, caption)];
     }
 
     private static Task<IReadOnlyList<ChatAction>> Done(IReadOnlyList<ChatAction> actions) => Task.FromResult(actions);

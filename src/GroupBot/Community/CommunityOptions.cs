@@ -23,6 +23,8 @@ public sealed class CommunityOptions
     public string RankBy { get; set; } = "points";
     /// <summary>Seconds a burst of joins is collected into one welcome.</summary>
     public int WelcomeDelaySeconds { get; set; } = 10;
+    /// <summary>Approve every chat_join_request at once (groups whose links ask admins to approve newcomers).</summary>
+    public bool ApproveJoinRequests { get; set; }
 
     public IReadOnlyList<LevelRule> EffectiveLevels => Levels.Count > 0 ? Levels :
     [

@@ -24,6 +24,7 @@ public static class CommunitySetup
             .AddSingleton<Members>()
             .AddSingleton<Points>()
             .AddSingleton<InviteLinks>()
+            .AddSingleton<JoinRequests>()
             .AddSingleton<Activity>()
             .AddSingleton<Welcomes>()
             .AddHostedService(sp => sp.GetRequiredService<Welcomes>())

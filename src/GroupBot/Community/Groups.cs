@@ -59,9 +59,14 @@ public sealed class Groups
     public void Deactivate(long chatId)
     {
         if (_groups.Get(chatId) is not { } group) return;
+        var wasActive = group.Active;
         group.Active = false;
         _groups.Put(group);
+        if (wasActive && Deactivated is { } deactivated && Unit.Current is { } unit) unit.AfterCommit(() => deactivated(group));
     }
+
+    /// <summary>A group went inactive (the bot was removed, Telegram refused it, or it is not on the allow-list), once durable.</summary>
+    public event Action<Group>? Deactivated;
 
     /// <summary>Before a migration: a registration made under the new id by an early message would clash.</summary>
     public void RemoveRegistration(long chatId)

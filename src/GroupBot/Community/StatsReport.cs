@@ -9,7 +9,7 @@ public sealed record StatsReport(int Days, int Joined, int Left, int ActiveMembe
     public sealed record TopRow(string Name, long Points, string Sales);
 
     public static StatsReport For(long chatId, int days, Activity activity, GameStore games, Points points, Members members,
-        TimeZoneInfo zone, DateTimeOffset now)
+        TimeZoneInfo zone, DateTimeOffset now, IReadOnlyList<Standing>? top5 = null)
     {
         var from = activity.Today(zone).AddDays(-(days - 1));
         var stats = activity.Days(chatId, from);
@@ -19,7 +19,7 @@ public sealed record StatsReport(int Days, int Joined, int Left, int ActiveMembe
         var buyers = recent.Where(g => g.Kind == "groupbuy").SelectMany(g => g.Players.Select(p => p.UserId)).Distinct().Count();
         // Conversion: of the members active in the period (who saw the group), how many joined a group buy.
         var conversion = active == 0 ? "—" : $"{100.0 * buyers / active:0.#}%";
-        var top = points.Top(5, fromUtc, new HashSet<long> { chatId }, "points")
+        var top = (top5 ?? points.Top(5, fromUtc, new HashSet<long> { chatId }, "points"))
             .Select(s => new TopRow(members.Find(s.UserId) is { } m ? Members.DisplayName(m) : s.UserId.ToString(), s.Points, Money.Format(s.SalesFen)))
             .ToList();
         return new StatsReport(days, stats.Sum(d => d.Joined), stats.Sum(d => d.Left), active, stats.Sum(d => d.Messages), recent.Count,

@@ -12,6 +12,7 @@ using GroupBot.Posting;
 using GroupBot.Private;
 using GroupBot.Games;
 using GroupBot.Games.Bargain;
+using GroupBot.Operations;
 using GroupBot.Storage;
 using GroupBot.Templates;
 using GroupBot.Web;
@@ -73,6 +74,8 @@ public static class BotHost
         services.AddSerilog((_, lc) => lc.ReadFrom.Configuration(config)
             .Filter.ByExcluding(e => e.Exception is { } ex && IsHostLog(e) && Describe(ex, config) is not null), preserveStaticLogger: true);
         services.AddSingleton(TimeProvider.System);
+        // Under systemd (Type=notify): ready once started, stopping on SIGTERM; a no-op anywhere else.
+        services.AddSystemd();
         services.AddSingleton<IValidateOptions<BotOptions>, OptionsChecks>();
         services.AddSingleton<IValidateOptions<TelegramOptions>, OptionsChecks>();
         services.AddSingleton<IValidateOptions<StorageOptions>, OptionsChecks>();
@@ -116,6 +119,7 @@ public static class BotHost
             });
             services.AddSingleton<UpdateInbox>();
             services.AddSingleton<IChatAdapter, TelegramAdapter>();
+            services.AddTelegramWebhook();
         }
 
         services.AddSingleton<ChatQueues>();
@@ -137,6 +141,7 @@ public static class BotHost
         services.AddPrivateChat();
         GroupBot.Games.Jigsaw.JigsawSetup.AddJigsaw(services);
         services.AddConsole();
+        services.AddOperations();
 
         services.AddHostedService<StorageWatch>();
         services.AddSingleton<Backups>();

@@ -14,6 +14,9 @@ public sealed class ConfigReloader(TimeProvider time, ILogger<ConfigReloader> lo
     private readonly List<Watch> _watches = [];
     private readonly Lock _lock = new();
 
+    /// <summary>An edit that did not load (path, the error with line:column); the last good version keeps serving.</summary>
+    public event Action<string, string>? Rejected;
+
     public void Add(string path, Action reload)
     {
         lock (_lock) _watches.Add(new Watch(path, reload) { Stamp = Stamp(path) });
@@ -45,6 +48,7 @@ public sealed class ConfigReloader(TimeProvider time, ILogger<ConfigReloader> lo
             catch (Exception ex)
             {
                 log.LogError("Edit of {Path} rejected, keeping the last good version: {Error}", w.Path, ex.Message);
+                Rejected?.Invoke(w.Path, ex.Message);
             }
         }
     }

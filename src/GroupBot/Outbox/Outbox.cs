@@ -39,8 +39,14 @@ public sealed class OutboxQueue : BackgroundService
     private int _pending;
     private int _sentSinceCleanup;
 
-    public OutboxQueue(Database db, IChatAdapter adapter, SentMessages sent, TimeProvider time, IOptions<OutboxOptions> options, ILogger<OutboxQueue> log)
+    private readonly Operations.BotMetrics? _metrics;
+    private readonly Games.Entropy _entropy;
+
+    public OutboxQueue(Database db, IChatAdapter adapter, SentMessages sent, TimeProvider time, IOptions<OutboxOptions> options, ILogger<OutboxQueue> log,
+        Operations.BotMetrics? metrics = null, Games.Entropy? entropy = null)
     {
+        _metrics = metrics;
+        _entropy = entropy ?? new Games.Entropy();
         _db = db;
         _adapter = adapter;
         _sent = sent;
@@ -59,6 +65,17 @@ public sealed class OutboxQueue : BackgroundService
     /// failed send, so what the handler writes (the group marked inactive) commits with it.
     /// </summary>
     public event Action<long, string>? ChatGone;
+
+    /// <summary>The backlog by state, for /status: waiting for their turn, retrying after an error, chats held by a 429.</summary>
+    public (int Waiting, int Retrying, int ChatsOn429) Backlog()
+    {
+        var pending = _items.Where("Pending", true);
+        var retrying = pending.Count(i => i.Attempts > 0);
+        lock (_lock) return (pending.Count - retrying, retrying, _limiter.PausedChats(_time.GetUtcNow()));
+    }
+
+    /// <summary>An item is done with (sent, given up or refused), inside the unit that records it: the operators' summaries follow it.</summary>
+    public event Action<OutboxItem>? Finished;
 
     /// <summary>Items waiting to be sent (in the lanes or under way).</summary>
     public int PendingCount
@@ -85,11 +102,16 @@ public sealed class OutboxQueue : BackgroundService
                 answers.Add(answer with { Text = CleanText.OfNullable(answer.Text) });
                 continue;
             }
-            var item = OutboxItem.From(action, now, keyOf?.Invoke(action));
-            item.ByUser = byUser;
-            if (item.Key is { } key && _items.FirstWhere("Key", key) is not null) continue;
-            _items.Insert(item);
-            fresh.Add(item);
+            var baseKey = keyOf?.Invoke(action);
+            var parts = Parts(action);
+            for (var i = 0; i < parts.Count; i++)
+            {
+                var item = OutboxItem.From(parts[i], now, baseKey is null ? null : i == 0 ? baseKey : $"{baseKey}#{i + 1}");
+                item.ByUser = byUser;
+                if (item.Key is { } key && _items.FirstWhere("Key", key) is not null) continue;
+                _items.Insert(item);
+                fresh.Add(item);
+            }
         }
         if (fresh.Count > 0) unit.AfterCommit(() => Release(fresh));
         if (answers.Count > 0) unit.AfterCommit(() => { foreach (var a in answers) Answer(a); });
@@ -100,6 +122,21 @@ public sealed class OutboxQueue : BackgroundService
 
     /// <summary>Every stored item (waiting, under way, failed, and keyed items kept after sending): the console's outbox page.</summary>
     public IReadOnlyList<OutboxItem> Items() => _items.All();
+    /// <summary>
+    /// A photo whose caption is over Telegram's limit becomes the photo (first part, no buttons) and follow-up messages
+    /// (the buttons on the last), each an item of its own in the chat's order: a 429 or an error on a follow-up retries
+    /// that message only, never the photo again.
+    /// </summary>
+    private static IReadOnlyList<ChatAction> Parts(ChatAction action)
+    {
+        if (action is not SendPhoto photo || photo.Caption.Length <= TelegramText.CaptionLimit) return [action];
+        var parts = TelegramText.Split(CleanText.Of(photo.Caption), TelegramText.CaptionLimit, TelegramText.MessageLimit);
+        if (parts.Count <= 1) return [action];
+        var list = new List<ChatAction> { photo with { Caption = parts[0], Buttons = null } };
+        for (var i = 1; i < parts.Count; i++)
+            list.Add(new SendText(photo.ChatId, parts[i], i == parts.Count - 1 ? photo.Buttons : null, Html: true));
+        return list;
+    }
 
     /// <summary>Completes when nothing is left to send to this chat (the local chat waits for it between lines).</summary>
     public Task WhenIdle(long chatId)
@@ -226,7 +263,7 @@ public sealed class OutboxQueue : BackgroundService
                 {
                     lane.Done();
                     _pending--;
-                    Done(item.ChatId);
+                    Done(lane.Chat); // the chat it was counted under (a migrated item now names the new one)
                 }
                 if (lane.Count == 0) _lanes.Remove(lane.Chat);
                 else Schedule(lane, _time.GetUtcNow());
@@ -263,6 +300,7 @@ public sealed class OutboxQueue : BackgroundService
         try
         {
             var id = await _adapter.PerformAsync(item.ToAction(), ct);
+            _metrics?.Sent(item.Kind);
             Finish(item, OutboxItem.Sent, null, id);
             return true;
         }
@@ -274,7 +312,15 @@ public sealed class OutboxQueue : BackgroundService
         {
             // Flood control: this chat waits exactly what Telegram asked; the item keeps its place.
             lock (_lock) _limiter.Pause(item.ChatId, _time.GetUtcNow() + retryAfter);
+            _metrics?.RateLimited();
             _log.LogWarning("429 for chat {ChatId}: waiting {Seconds}s", item.ChatId, retryAfter.TotalSeconds);
+            return false;
+        }
+        catch (ChatApiException ex) when (ex.MigrateTo is { } newChat && newChat != item.ChatId)
+        {
+            // The group became a supergroup: this item and everything else waiting for the old id go to the new one.
+            _log.LogInformation("Chat {ChatId} moved to {NewChatId}: sending there", item.ChatId, newChat);
+            Retarget(item, newChat);
             return false;
         }
         catch (Exception ex) when (ex is ChatApiException { Transient: true } or HttpRequestException or TimeoutException or TaskCanceledException)
@@ -283,10 +329,12 @@ public sealed class OutboxQueue : BackgroundService
             if (item.Attempts >= _options.MaxAttempts)
             {
                 _log.LogError("Giving up {Kind} to chat {ChatId} after {Attempts} tries: {Error}", item.Kind, item.ChatId, item.Attempts, ex.Message);
+                _metrics?.Failed(item.Kind);
                 Finish(item, OutboxItem.Failed, ex.Message, null);
                 return true;
             }
-            item.NextUtc = _time.GetUtcNow().UtcDateTime + TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, item.Attempts - 1)));
+            _metrics?.Retried();
+            item.NextUtc = _time.GetUtcNow().UtcDateTime + Backoff(item.Attempts, _entropy);
             Record(item.ChatId, () => _items.Put(item));
             _log.LogWarning("Sending {Kind} to chat {ChatId} failed ({Error}); try {Attempt} in {Seconds}s", item.Kind, item.ChatId,
                 ex.Message, item.Attempts + 1, (item.NextUtc - _time.GetUtcNow().UtcDateTime).TotalSeconds);
@@ -299,10 +347,42 @@ public sealed class OutboxQueue : BackgroundService
             var gone = ex is ChatApiException { ChatGone: true };
             if (gone) _log.LogDebug("{Kind} to chat {ChatId} refused, the chat is gone: {Error}", item.Kind, item.ChatId, ex.Message);
             else _log.LogError("{Kind} to chat {ChatId} refused: {Error}", item.Kind, item.ChatId, ex.Message);
+            _metrics?.Failed(item.Kind);
             Finish(item, OutboxItem.Failed, ex.Message, null, gone);
             return true;
         }
     }
+
+    /// <summary>
+    /// The item and every other stored item still waiting for its old chat now go to <paramref name="newChat"/>, recorded in
+    /// one unit; they keep their places in the lane (the old chat is gone, its budget unused).
+    /// </summary>
+    private void Retarget(OutboxItem item, long newChat)
+    {
+        var oldChat = item.ChatId;
+        var moved = _items.Where("Pending", true).Where(i => i.ChatId == oldChat).Append(item).Distinct().ToList();
+        Record(newChat, () =>
+        {
+            foreach (var i in moved)
+            {
+                i.ChatId = newChat;
+                _items.Put(i);
+            }
+        });
+    }
+
+    /// <summary>
+    /// 1, 2, 4 … 60 s after the n-th failure, spread by ±50 % (from the injectable random source): chats that failed
+    /// together (Telegram down for a minute) do not all come back in the same instant.
+    /// </summary>
+    public static TimeSpan Backoff(int attempts, Games.Entropy entropy)
+    {
+        var seconds = Math.Min(60, Math.Pow(2, attempts - 1));
+        return TimeSpan.FromSeconds(seconds * (0.5 + Jitter(entropy)));
+    }
+
+    /// <summary>A number in [0, 1) from the injectable random source.</summary>
+    public static double Jitter(Games.Entropy entropy) => BitConverter.ToUInt32(entropy.NewSeed(), 0) / (uint.MaxValue + 1.0);
 
     /// <summary>
     /// Records a send's result in one unit. It is not awaited: the lane goes on as soon as the result is in memory. If the
@@ -318,6 +398,7 @@ public sealed class OutboxQueue : BackgroundService
         if (item.Key is null) _items.Delete(item.Id);
         else _items.Put(item);
         if (item.Tag is { } tag && sentMessageId is { } id) _sent.Record(tag, item.ChatId, id);
+        Finished?.Invoke(item);
         if (Interlocked.Increment(ref _sentSinceCleanup) % 500 == 0)
         {
             var cutoff = _time.GetUtcNow().UtcDateTime.AddDays(-1);

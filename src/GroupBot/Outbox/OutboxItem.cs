@@ -30,6 +30,9 @@ public sealed class OutboxItem
     public const string Sent = "sent";
     public const string Failed = "failed";
 
+    /// <summary>The user a join request is approved for.</summary>
+    public long? UserId { get; set; }
+
     /// <summary>The user whose message or press this answers; null for what the bot says of its own accord.</summary>
     public long? ByUser { get; set; }
 
@@ -76,6 +79,9 @@ public sealed class OutboxItem
             case LeaveChat:
                 item.Kind = "leave";
                 break;
+            case ApproveJoinRequest approve:
+                (item.Kind, item.UserId) = ("approve", approve.UserId);
+                break;
             case AnswerButton a:
                 (item.Kind, item.Text, item.CallbackId) = ("answer", a.Text ?? "", a.CallbackId);
                 break;
@@ -97,6 +103,7 @@ public sealed class OutboxItem
             "delete" => new DeleteMessage(ChatId, MessageId!.Value),
             "answer" => new AnswerButton(ChatId, CallbackId!, Text.Length > 0 ? Text : null),
             "leave" => new LeaveChat(ChatId),
+            "approve" => new ApproveJoinRequest(ChatId, UserId!.Value),
             _ => throw new InvalidOperationException($"Unknown outbox kind {Kind}"),
         };
     }

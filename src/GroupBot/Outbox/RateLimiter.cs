@@ -52,6 +52,9 @@ public sealed class RateLimiter(OutboxOptions options)
     }
 
     /// <summary>How long until the overall budget allows any send.</summary>
+    /// <summary>Chats told by a 429 to wait that are still waiting (for /status).</summary>
+    public int PausedChats(DateTimeOffset now) => _paused.Count(p => p.Value > now);
+
     public TimeSpan GlobalWait(DateTimeOffset now) => Global(now).WaitFor(now);
 
     public void Take(long chatId, bool isMessage, DateTimeOffset now)

@@ -34,8 +34,11 @@ public sealed class EventProcessor
 
     public EventProcessor(IChatAdapter adapter, CommandRouter router, Groups groups, Roles roles, Database db, Outbox.OutboxQueue outbox,
         GameCommands games, GameStore gameStore, Deadlines deadlines, Members members, Activity activity, Welcomes welcomes, EventSink sink,
-        Posting.PostScheduler scheduler, ILogger<EventProcessor> log, Games.Jigsaw.JigsawFlow jigsaw, GroupBot.Private.GroupViews views)
+        Posting.PostScheduler scheduler, ILogger<EventProcessor> log, Games.Jigsaw.JigsawFlow jigsaw, GroupBot.Private.GroupViews views,
+        Operations.BotMetrics? metrics = null, JoinRequests? joinRequests = null)
     {
+        _metrics = metrics;
+        _joinRequests = joinRequests;
         _scheduler = scheduler;
         _jigsaw = jigsaw;
         _views = views;
@@ -46,7 +49,23 @@ public sealed class EventProcessor
         outbox.ChatGone += OnChatGone;
     }
 
+    private readonly Operations.BotMetrics? _metrics;
+    private readonly JoinRequests? _joinRequests;
+
     public async Task Process(ChatEvent evt, CancellationToken ct)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            await ProcessOne(evt, ct);
+        }
+        finally
+        {
+            _metrics?.Handled(evt.GetType().Name, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    private async Task ProcessOne(ChatEvent evt, CancellationToken ct)
     {
         evt = CleanText.Of(evt);
         var unit = _db.Begin();
@@ -142,9 +161,12 @@ public sealed class EventProcessor
                 return _games.Press(press);
             case ButtonPressed press when press.Data.StartsWith("pv:", StringComparison.Ordinal):
                 return await _views.Press(press, ct);
+            case JoinRequested request:
+                _groups.Ensure(evt.Chat);
+                return _joinRequests?.Requested(request) ?? [];
             case MembersJoined joined:
                 _groups.Ensure(evt.Chat);
-                return _welcomes.Joined(joined);
+                return _welcomes.Joined(_joinRequests?.WithLink(joined) ?? joined);
             case MemberLeft:
                 _activity.Left(evt.ChatId, _groups.TimeZoneOf(_groups.Ensure(evt.Chat)));
                 return [];

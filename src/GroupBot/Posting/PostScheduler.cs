@@ -29,6 +29,10 @@ public sealed class RotationState
     public static string Key(string scheduleId, long chatId) => $"{scheduleId}/{chatId}";
 }
 
+/// <summary>One fire of a schedule: the posts queued (chat, outbox key) and the groups skipped (reason: an anti-flood code or template_failed).</summary>
+public sealed record BroadcastFired(string ScheduleId, DateTimeOffset Fire, IReadOnlyList<(long ChatId, string Key)> Posted,
+    IReadOnlyList<(long ChatId, string Title, string Reason)> Skipped);
+
 public sealed class PostLog
 {
     public long Id { get; set; }
@@ -75,6 +79,9 @@ public sealed class PostScheduler : IHostedService, IDisposable
         _postLog = db.Table<long, PostLog>("post_log", p => p.Id, (p, id) => p.Id = id).Index("ChatId", p => p.ChatId);
         _rotation = db.Table<string, RotationState>("schedule_rotation", r => r.Id);
     }
+
+    /// <summary>A fire's posts are queued (durably): which groups got one (with its outbox key), which were skipped and why.</summary>
+    public event Action<BroadcastFired>? Fired;
 
     private TimeZoneInfo DefaultZone => TimeZoneInfo.FindSystemTimeZoneById(_bot.CurrentValue.TimeZone);
 
@@ -206,6 +213,8 @@ public sealed class PostScheduler : IHostedService, IDisposable
         {
             var state = _state.Get(schedule.Id) ?? new ScheduleState { Id = schedule.Id };
             var queued = 0;
+            var posted = new List<(long ChatId, string Key)>();
+            var skipped = new List<(long ChatId, string Title, string Reason)>();
             // The groups whose local fire this is (a schedule without a zone fires at each group's own local time).
             foreach (var group in Targets(schedule).Where(g => schedule.NextAfter(fire.AddSeconds(-1), ZoneFor(schedule, g)) == fire))
             {
@@ -216,6 +225,7 @@ public sealed class PostScheduler : IHostedService, IDisposable
                 {
                     _log.LogInformation("Schedule {Schedule}: not posting in {ChatId} ({Reason})", schedule.Id, group.ChatId, reason);
                     Skipped?.Invoke(schedule.Id, fire, group.ChatId, reason);
+                    skipped.Add((group.ChatId, group.Title, reason));
                     continue;
                 }
                 var rotation = _rotation.Get(RotationState.Key(schedule.Id, group.ChatId)) is { } r
@@ -226,6 +236,7 @@ public sealed class PostScheduler : IHostedService, IDisposable
                 if (_renderer.Render(schedule.Template, product, group) is not { } text)
                 {
                     Skipped?.Invoke(schedule.Id, fire, group.ChatId, "template_error");
+                    skipped.Add((group.ChatId, group.Title, "template_failed"));
                     continue;
                 }
                 if (_outbox.Enqueue([PostRenderer.Action(group.ChatId, text, product)], _ => key) == 0) continue;
@@ -237,9 +248,12 @@ public sealed class PostScheduler : IHostedService, IDisposable
                     _rotation.Put(rotation);
                 }
                 queued++;
+                posted.Add((group.ChatId, key));
             }
             if (fire.UtcDateTime > state.LastFireUtc) state.LastFireUtc = fire.UtcDateTime;
             _state.Put(state);
+            if (posted.Count + skipped.Count > 0 && Fired is { } fired)
+                Unit.Current!.AfterCommit(() => fired(new BroadcastFired(schedule.Id, fire, posted, skipped)));
             // The posts, the post log (what anti-flood counts) and the rotation commit together.
             if (own is not null) await own.CommitAsync();
             _log.LogInformation("Schedule {Schedule} fired for {Fire:u}: {Posts} posts queued", schedule.Id, fire, queued);

@@ -111,6 +111,12 @@ public static class TemplateSamples
         "welcome_set" => new { On = true },
         "stats" => new { Days = 7, Joined = 3, Left = 1, ActiveMembers = 5, Messages = 40, Games = 2, Players = 6, GroupBuyPlayers = 3, Conversion = "60%",
             Top = new[] { new { Name = "@a", Points = 10, Sales = "¥1.00" } } },
+        "status" => new { Uptime = "2天3小时", UpdatesPerSecond = "1.5", Waiting = 3, Retrying = 1, ChatsOn429 = 0, Sent = 120, RateLimited = 0, Failed = 1,
+            Mode = "polling", LastPoll = "3秒", DatabaseSize = "12.5 MB", LastBackup = "2小时", GamesOpen = 2, Groups = 40 },
+        "operator_alert" => new { Kind = "broadcast", Suppressed = 2, Model = new { Schedule = "daily", Fire = "2026-12-02 02:00 UTC", Posted = 38, StillSending = 1,
+            SkippedCount = 2, FailedCount = 1,
+            Skipped = new[] { new { Reason = "quiet_hours", Count = 2, Groups = new List<string> { "伦敦群", "纽约群" } } },
+            Failed = new[] { new { Error = "Forbidden: bot was kicked", Count = 1, Groups = new List<string> { "三群" } } } } },
         _ => GroupBot.Commerce.CommerceSamples.For(name) ?? Sample,
     };
 }

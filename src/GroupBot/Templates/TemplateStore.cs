@@ -169,6 +169,9 @@ public sealed class TemplateStore
         return null;
     }
 
+    /// <summary>An edited template did not parse (path, errors with line:column); the last good version keeps serving.</summary>
+    public event Action<string, string>? EditRejected;
+
     private Template Load(string path)
     {
         var stamp = File.GetLastWriteTimeUtc(path);
@@ -181,6 +184,7 @@ public sealed class TemplateStore
             if (cached is not null)
             {
                 _log.LogError("Template edit rejected, keeping the last good version: {Errors}", errors);
+                EditRejected?.Invoke(path, errors);
                 _cache[path] = cached with { Stamp = stamp };
                 return cached.Template;
             }

@@ -40,6 +40,8 @@ public sealed class CrashTests(TelegramPeer peer, ITestOutputHelper output) : IC
                 ["Serilog__WriteTo__File__Args__path"] = _dir.File("logs/bot-.log"),
                 ["Serilog__WriteTo__Console__Args__restrictedToMinimumLevel"] = "Fatal",
                 ["Bot__AdminCacheSeconds"] = "0",
+                // Any free port for /healthz and /metrics: 5280 may be taken on a shared machine.
+                ["Web__Url"] = "http://127.0.0.1:0",
                 // Telegram's 20 messages a minute per group would make this test minutes long; limits have tests of their own.
                 ["Outbox__ChatPerSecond"] = "1000", ["Outbox__ChatBurst"] = "1000", ["Outbox__GroupPerMinute"] = "100000",
             },

@@ -9,16 +9,24 @@ using Telegram.Bot.Types.ReplyMarkups;
 
 namespace GroupBot.Chat.Telegram;
 
-/// <summary>The token was refused by Telegram: retrying cannot help.</summary>
+/// <summary>Telegram's id for a photo already uploaded (Source: the URL, or the file with its size and time).</summary>
+public sealed class PhotoFileId
+{
+    public string Source { get; set; } = "";
+    public string FileId { get; set; } = "";
+}
+
+/// <summary>The token (or the webhook URL) was refused by Telegram: retrying cannot help (exit code 3).</summary>
 public sealed class BotTokenRejectedException(string message) : Exception(message);
 
 /// <summary>Telegram over long polling. Survives network and API errors with backoff; never logs the token.</summary>
 public sealed class TelegramAdapter(
-    ITelegramBotClient client, UpdateInbox inbox, IOptions<TelegramOptions> options, TimeProvider time, ILogger<TelegramAdapter> log)
+    ITelegramBotClient client, UpdateInbox inbox, IOptions<TelegramOptions> options, TimeProvider time, ILogger<TelegramAdapter> log,
+    IOptions<WebhookOptions>? webhook = null, Games.Entropy? entropy = null, Storage.Database? db = null)
     : IChatAdapter
 {
     public static readonly UpdateType[] AllowedUpdates =
-        [UpdateType.Message, UpdateType.CallbackQuery, UpdateType.MyChatMember, UpdateType.ChatMember];
+        [UpdateType.Message, UpdateType.CallbackQuery, UpdateType.MyChatMember, UpdateType.ChatMember, UpdateType.ChatJoinRequest];
 
     private long _botId;
 
@@ -30,6 +38,7 @@ public sealed class TelegramAdapter(
         _botId = me.Id;
         BotUsername = me.Username ?? "";
         log.LogInformation("Connected to Telegram as @{BotUsername} ({BotId})", BotUsername, _botId);
+        if (Webhook is not null) return; // RunAsync sets the webhook once it can take pushes
         // Long polling and a webhook exclude each other; a leftover webhook would make every getUpdates fail.
         await Retry("deleteWebhook", () => client.DeleteWebhook(dropPendingUpdates: false, cancellationToken: ct), ct);
     }
@@ -46,6 +55,11 @@ public sealed class TelegramAdapter(
             log.LogInformation("Re-handling update {UpdateId} accepted before the last stop", update.Id);
             await Dispatch(update, onEvent, ct);
         }
+        if (Webhook is { } hook)
+        {
+            await RunWebhook(hook, onEvent, ct);
+            return;
+        }
 
         var failures = 0;
         while (!ct.IsCancellationRequested)
@@ -55,6 +69,7 @@ public sealed class TelegramAdapter(
             {
                 var batch = await client.GetUpdates(inbox.LastUpdateId + 1, 100, options.Value.PollTimeoutSeconds, AllowedUpdates, ct);
                 failures = 0;
+                LastContact = time.GetUtcNow();
                 // Stored (one unit, durable) before the next getUpdates tells Telegram they arrived.
                 updates = await inbox.Accept(batch);
             }
@@ -80,6 +95,67 @@ public sealed class TelegramAdapter(
                 break;
             }
         }
+    }
+
+    private WebhookOptions? Webhook => webhook?.Value is { Enabled: true } w ? w : null;
+
+    /// <summary>When Telegram was last heard from: the last getUpdates answered, or the last update pushed.</summary>
+    public DateTimeOffset? LastContact { get; private set; }
+
+    /// <summary>True when updates come by webhook rather than long polling.</summary>
+    public bool UsesWebhook => Webhook is not null;
+
+    private Func<ChatEvent, Task>? _onPushed;
+    private CancellationToken _runToken;
+
+    /// <summary>Set once the webhook is registered and the bot handles what Telegram pushes; false again when stopping.</summary>
+    public bool AcceptsPushes => _onPushed is not null && !_runToken.IsCancellationRequested;
+
+    /// <summary>
+    /// Tells Telegram where to push (with the secret, the update types and the connections it may open), then waits: the
+    /// webhook endpoint hands each update in through <see cref="Pushed"/>. The webhook stays set at a stop, so Telegram
+    /// keeps what arrives meanwhile and delivers it after the restart.
+    /// </summary>
+    private async Task RunWebhook(WebhookOptions hook, Func<ChatEvent, Task> onEvent, CancellationToken ct)
+    {
+        _runToken = ct;
+        _onPushed = onEvent;
+        try
+        {
+            await Retry("setWebhook", () => client.SetWebhook(hook.Url!, maxConnections: hook.MaxConnections, allowedUpdates: AllowedUpdates,
+                dropPendingUpdates: false, secretToken: hook.Secret, cancellationToken: ct), ct);
+        }
+        catch (ApiRequestException ex) when (ex.ErrorCode is 400 or 401 or 403 or 404)
+        {
+            // A URL Telegram will not call (not HTTPS, a port it does not serve, an unresolvable host): retrying cannot help.
+            throw new BotTokenRejectedException($"Telegram refused the webhook {hook.Url} ({ex.ErrorCode} {ex.Message}). Check Telegram:Webhook:Url.");
+        }
+        LastContact = time.GetUtcNow();
+        log.LogInformation("Webhook set: Telegram pushes updates to {Url} (at most {Connections} connections)", hook.Url, hook.MaxConnections);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>
+    /// One update from the webhook: stored durably (a repeat is dropped) and handed to its chat's queue; the caller answers
+    /// 200 only after this completes. The hand-over uses the bot's own token, not the request's: an update accepted must be
+    /// handled even if Telegram hangs up.
+    /// </summary>
+    public async Task Pushed(Update update, UpdateInbox store)
+    {
+        var onEvent = _onPushed ?? throw new InvalidOperationException("The webhook is not running");
+        LastContact = time.GetUtcNow();
+        if (!await store.AcceptPushed(update))
+        {
+            log.LogDebug("Update {UpdateId} delivered again: dropped", update.Id);
+            return;
+        }
+        await Dispatch(update, onEvent, _runToken);
     }
 
     /// <summary>getMe until it answers: a bot started while the network is down waits for it.</summary>
@@ -153,6 +229,9 @@ public sealed class TelegramAdapter(
                 case DeleteMessage delete:
                     await client.DeleteMessage(delete.ChatId, delete.MessageId, ct);
                     return null;
+                case ApproveJoinRequest approve:
+                    await client.ApproveChatJoinRequest(approve.ChatId, approve.UserId, ct);
+                    return null;
                 case LeaveChat leave:
                     await client.LeaveChat(leave.ChatId, ct);
                     return null;
@@ -170,7 +249,8 @@ public sealed class TelegramAdapter(
         catch (ApiRequestException ex)
         {
             var retryAfter = ex.Parameters?.RetryAfter is { } s ? TimeSpan.FromSeconds(s) : (TimeSpan?)null;
-            throw new ChatApiException(ex.ErrorCode, ex.Message, ex.ErrorCode == 429 ? retryAfter ?? TimeSpan.FromSeconds(1) : null, ex.ErrorCode >= 500);
+            throw new ChatApiException(ex.ErrorCode, ex.Message, ex.ErrorCode == 429 ? retryAfter ?? TimeSpan.FromSeconds(1) : null, ex.ErrorCode >= 500,
+                ex.Parameters?.MigrateToChatId);
         }
         catch (Exception ex) when (ex is RequestException or HttpRequestException || (ex is TaskCanceledException && !ct.IsCancellationRequested))
         {
@@ -191,25 +271,66 @@ public sealed class TelegramAdapter(
     private async Task<int?> SendPhoto(SendPhoto photo, CancellationToken ct)
     {
         var (caption, rest) = SplitCaption(photo.Caption);
-        InputFile file;
-        Stream? stream = null;
-        if (Uri.TryCreate(photo.Photo, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https") file = InputFile.FromUri(uri);
-        else
+        var sent = await SendPhotoOnce(photo, caption, rest.Count == 0 ? Keyboard(photo.Buttons) : null, ct);
+        // The outbox splits a long caption into items of their own; this only serves a caller that did not.
+        for (var i = 0; i < rest.Count; i++)
+            await client.SendMessage(photo.ChatId, rest[i], ParseMode.Html, replyMarkup: i == rest.Count - 1 ? Keyboard(photo.Buttons) : null, cancellationToken: ct);
+        return sent.MessageId;
+    }
+
+    private readonly Storage.Table<string, PhotoFileId>? _photoIds = db?.Table<string, PhotoFileId>("telegram_photo_ids", p => p.Source);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> _uploading = new();
+
+    /// <summary>
+    /// A photo is uploaded once: Telegram's file_id of the first upload is kept (per file, its size and time: an edited file
+    /// is uploaded again) and later posts send the id, so a broadcast to 10,000 groups is one upload, not 10,000. The first
+    /// upload of a file is made alone; the sends waiting for it then use its id. An id Telegram no longer accepts is
+    /// forgotten and the file uploaded again.
+    /// </summary>
+    private async Task<Message> SendPhotoOnce(SendPhoto photo, string caption, InlineKeyboardMarkup? keyboard, CancellationToken ct)
+    {
+        var source = PhotoSource(photo.Photo);
+        if (_photoIds?.Get(source)?.FileId is { } known)
         {
-            stream = File.OpenRead(photo.Photo);
-            file = InputFile.FromStream(stream, Path.GetFileName(photo.Photo));
+            try
+            {
+                return await client.SendPhoto(photo.ChatId, InputFile.FromFileId(known), caption, ParseMode.Html, replyMarkup: keyboard, cancellationToken: ct);
+            }
+            catch (ApiRequestException ex) when (ex.ErrorCode == 400 && ex.Message.Contains("file", StringComparison.OrdinalIgnoreCase))
+            {
+                log.LogWarning("Telegram no longer accepts the file id of {Photo} ({Error}): uploading it again", photo.Photo, ex.Message);
+                Remember(source, null);
+            }
         }
+        var gate = _uploading.GetOrAdd(source, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct);
         try
         {
-            var sent = await client.SendPhoto(photo.ChatId, file, caption, ParseMode.Html,
-                replyMarkup: rest.Count == 0 ? Keyboard(photo.Buttons) : null, cancellationToken: ct);
-            for (var i = 0; i < rest.Count; i++)
-                await client.SendMessage(photo.ChatId, rest[i], ParseMode.Html, replyMarkup: i == rest.Count - 1 ? Keyboard(photo.Buttons) : null, cancellationToken: ct);
-            return sent.MessageId;
+            // Another send may have uploaded it while this one waited.
+            if (_photoIds?.Get(source)?.FileId is { } uploaded)
+                return await client.SendPhoto(photo.ChatId, InputFile.FromFileId(uploaded), caption, ParseMode.Html, replyMarkup: keyboard, cancellationToken: ct);
+            InputFile file;
+            Stream? stream = null;
+            if (Uri.TryCreate(photo.Photo, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https") file = InputFile.FromUri(uri);
+            else
+            {
+                stream = File.OpenRead(photo.Photo);
+                file = InputFile.FromStream(stream, Path.GetFileName(photo.Photo));
+            }
+            try
+            {
+                var sent = await client.SendPhoto(photo.ChatId, file, caption, ParseMode.Html, replyMarkup: keyboard, cancellationToken: ct);
+                if (sent.Photo is { Length: > 0 } sizes) Remember(source, sizes[^1].FileId);
+                return sent;
+            }
+            finally
+            {
+                stream?.Dispose();
+            }
         }
         finally
         {
-            stream?.Dispose();
+            gate.Release();
         }
     }
 
@@ -230,6 +351,25 @@ public sealed class TelegramAdapter(
         {
             foreach (var s in streams) s.Dispose();
         }
+    }
+
+    /// <summary>What a file_id stands for: a URL as it is; a local file with its size and time, so an edit uploads anew.</summary>
+    private static string PhotoSource(string photo)
+    {
+        if (Uri.TryCreate(photo, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https") return photo;
+        var info = new FileInfo(photo);
+        return info.Exists ? $"{info.FullName}|{info.Length}|{info.LastWriteTimeUtc.Ticks}" : photo;
+    }
+
+    /// <summary>Kept in a unit of its own that the send does not wait for (a lost id only costs one more upload).</summary>
+    private void Remember(string source, string? fileId)
+    {
+        if (db is null || _photoIds is null) return;
+        using var unit = db.Begin();
+        if (fileId is null) _photoIds.Delete(source);
+        else _photoIds.Put(new PhotoFileId { Source = source, FileId = fileId });
+        _ = unit.CommitAsync().ContinueWith(t => log.LogWarning("Could not keep a photo's file id: {Error}", t.Exception?.GetBaseException().Message),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
     }
 
     /// <summary>
@@ -319,7 +459,9 @@ public sealed class TelegramAdapter(
         if (ex is ApiRequestException { ErrorCode: 429, Parameters.RetryAfter: { } retryAfter })
             delay = TimeSpan.FromSeconds(retryAfter);
         else
-            delay = TimeSpan.FromSeconds(Math.Min(options.Value.MaxBackoffSeconds, Math.Pow(2, Math.Min(attempt - 1, 16))));
+            // Spread by ±50 % (the injectable random source), so a restart of Telegram is not met by every retry at once.
+            delay = TimeSpan.FromSeconds(Math.Min(options.Value.MaxBackoffSeconds,
+                Math.Pow(2, Math.Min(attempt - 1, 16)) * (0.5 + Outbox.OutboxQueue.Jitter(entropy ?? new Games.Entropy()))));
         // Only the type and API description are logged: request exceptions can carry the URL, which holds the token.
         log.LogWarning("Telegram {Method} failed ({Error}: {Description}); retrying in {Delay}s", method, ex.GetType().Name,
             ex is ApiRequestException api ? api.Message : "network error", delay.TotalSeconds);

@@ -6,6 +6,13 @@ using JsonSerializer = System.Text.Json.JsonSerializer;
 
 namespace GroupBot.Chat.Telegram;
 
+/// <summary>The id of an update pushed to the webhook, kept a day so a redelivery is dropped.</summary>
+public sealed class SeenUpdate
+{
+    public long Id { get; set; }
+    public DateTime AcceptedUtc { get; set; }
+}
+
 public sealed class InboxUpdate
 {
     public long Id { get; set; }
@@ -24,10 +31,12 @@ public sealed class UpdateInbox
     private readonly Database _db;
     private readonly Table<long, InboxUpdate> _inbox;
 
-    public UpdateInbox(Database db)
+    public UpdateInbox(Database db, TimeProvider? time = null)
     {
         _db = db;
+        _time = time ?? TimeProvider.System;
         _inbox = db.Table<long, InboxUpdate>("telegram_inbox", u => u.Id);
+        _seen = db.Table<long, SeenUpdate>("telegram_webhook_seen", u => u.Id);
         LastUpdateId = int.TryParse(db.GetValue(OffsetKey), out var id) ? id : 0;
     }
 
@@ -49,6 +58,51 @@ public sealed class UpdateInbox
         await unit.CommitAsync();
         LastUpdateId = last;
         return fresh;
+    }
+
+    private readonly TimeProvider _time;
+    private readonly Table<long, SeenUpdate> _seen;
+    private readonly Lock _pushLock = new();
+    private int _pushed;
+
+    /// <summary>How long a pushed update's id is remembered to drop a redelivery (Telegram gives up long before).</summary>
+    public static readonly TimeSpan SeenFor = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// Webhook mode: one pushed update, stored in a unit of its own; completes once it is durable (only then may the webhook
+    /// answer 200). False for a redelivery of an update already accepted. Pushed updates may arrive out of order (several
+    /// connections at once), so a repeat is known by its id among those accepted in the last day, not by "not above the
+    /// highest id"; concurrent pushes still share the journal's group commit (only the check and the write are locked).
+    /// </summary>
+    public async Task<bool> AcceptPushed(Update update)
+    {
+        Task durable;
+        lock (_pushLock)
+        {
+            if (_inbox.Get(update.Id) is not null || _seen.Get(update.Id) is not null) return false;
+            var unit = _db.Begin();
+            try
+            {
+                var now = _time.GetUtcNow().UtcDateTime;
+                _inbox.Put(new InboxUpdate { Id = update.Id, Json = JsonSerializer.Serialize(update, JsonBotAPI.Options) });
+                _seen.Put(new SeenUpdate { Id = update.Id, AcceptedUtc = now });
+                if (update.Id > LastUpdateId)
+                {
+                    _db.SetValue(OffsetKey, update.Id.ToString());
+                    LastUpdateId = update.Id;
+                }
+                if (++_pushed % 1000 == 0)
+                    foreach (var old in _seen.All().Where(s => s.AcceptedUtc < now - SeenFor)) _seen.Delete(old.Id);
+                durable = unit.CommitAsync();
+            }
+            catch
+            {
+                unit.Dispose();
+                throw;
+            }
+        }
+        await durable;
+        return true;
     }
 
     /// <summary>An update that means nothing to the bot: dropped in a unit of its own.</summary>

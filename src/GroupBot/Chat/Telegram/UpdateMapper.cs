@@ -11,6 +11,9 @@ public static class UpdateMapper
         if (update.CallbackQuery is { Message: { } cbMessage } cb)
             return new ButtonPressed(Chat(cbMessage.Chat), User(cb.From), cb.Id, cbMessage.MessageId, cb.Data ?? "");
 
+        if (update.ChatJoinRequest is { } request)
+            return new JoinRequested(Chat(request.Chat), User(request.From), request.InviteLink?.InviteLink);
+
         if (update.MyChatMember is { } mine)
         {
             return mine.NewChatMember.Status switch
