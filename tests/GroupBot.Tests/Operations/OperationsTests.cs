@@ -43,7 +43,7 @@ public sealed class OperationsTests : IAsyncLifetime
     private async Task<List<string>> OperatorAlerts(int atLeast = 1)
     {
         var got = new List<string>();
-        for (var i = 0; i < 300 && got.Count < atLeast; i++)
+        for (var i = 0; i < 3000 && got.Count < atLeast; i++)
         {
             got.AddRange(ToOperator(await _bot.Settle(TimeSpan.Zero)));
             if (got.Count < atLeast) await Task.Delay(10);
@@ -188,14 +188,14 @@ public sealed class OperationsTests : IAsyncLifetime
         got.AddRange(ToOperator(await bot.Settle(TimeSpan.Zero)));
         alerts.CheckNow();
         alerts.CheckNow();
-        for (var i = 0; i < 300 && !got.Any(t => t.Contains('❗')); i++)
+        for (var i = 0; i < 3000 && !got.Any(t => t.Contains('❗')); i++)
         {
             got.AddRange(ToOperator(await bot.Settle(TimeSpan.Zero)));
             await Task.Delay(10);
         }
         var failures = Assert.Single(got, t => t.Contains('❗'));
         Assert.Contains("失败 25 条", failures);
-        for (var i = 0; i < 300 && got.Count(t => t.Contains("👋")) < 25; i++)
+        for (var i = 0; i < 3000 && got.Count(t => t.Contains("👋")) < 25; i++)
         {
             got.AddRange(ToOperator(await bot.Settle(TimeSpan.Zero)));
             await Task.Delay(10);
@@ -223,7 +223,7 @@ public sealed class OperationsTests : IAsyncLifetime
             Assert.Equal(6, outbox.PendingCount); // one under way (Telegram not answering), five behind it
 
             host.Services.GetRequiredService<OperatorAlerts>().CheckNow();
-            for (var i = 0; i < 300 && chat.ToOperator.IsEmpty; i++) await Task.Delay(10);
+            for (var i = 0; i < 3000 && chat.ToOperator.IsEmpty; i++) await Task.Delay(10);
             var alert = Assert.Single(chat.ToOperator);
             Assert.Contains("积压 6 条", alert);
             Assert.Contains("阈值 3", alert);
