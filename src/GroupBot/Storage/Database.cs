@@ -30,7 +30,26 @@ public sealed class Database : IDisposable
 
     internal Lock Gate { get; } = new();
 
+    /// <summary>Rows to and from documents: only through <see cref="ToDocument{T}"/> and <see cref="ToObject{T}"/>, under <see cref="_mapperLock"/>.</summary>
     internal BsonMapper Mapper { get; } = new() { EmptyStringToNull = false, TrimWhitespace = false };
+
+    /// <summary>
+    /// LiteDB's mapper is not safe when two threads use a type for the first time: 5.0.21 puts a type's EntityMapper in
+    /// its cache before it fills in the members (litedb-org/LiteDB#2536, #2565), so a unit committing on another thread
+    /// serializes against a half-built member list ("Collection was modified", or a document missing fields). Units
+    /// commit on many threads at once, so every use of the mapper takes this lock.
+    /// </summary>
+    private readonly Lock _mapperLock = new();
+
+    internal BsonDocument ToDocument<T>(T row)
+    {
+        lock (_mapperLock) return Mapper.ToDocument(row);
+    }
+
+    internal T ToObject<T>(BsonDocument doc)
+    {
+        lock (_mapperLock) return Mapper.ToObject<T>(doc);
+    }
 
     /// <summary>How often the journal's writes are copied into the LiteDB file.</summary>
     public static readonly TimeSpan WriteBehindInterval = TimeSpan.FromSeconds(2);
@@ -132,7 +151,7 @@ public sealed class Database : IDisposable
         {
             var oldId = doc["_id"];
             if (numeric && !oldId.IsNumber) doc["_id"] = typeof(TKey) == typeof(int) ? new BsonValue((int)++highest) : new BsonValue(++highest);
-            var row = Mapper.ToObject<TRow>(doc);
+            var row = ToObject<TRow>(doc);
             rows.Add(row);
             var id = new BsonValue(key(row));
             if (id == oldId) continue;

@@ -185,7 +185,7 @@ public sealed class Table<TKey, TRow> : ITable where TKey : notnull where TRow :
 
     BsonDocument ITable.ToDocument(object key, object row)
     {
-        var doc = _db.Mapper.ToDocument((TRow)row);
+        var doc = _db.ToDocument((TRow)row);
         doc["_id"] = new BsonValue(key);
         return doc;
     }
@@ -235,7 +235,7 @@ public sealed class Table<TKey, TRow> : ITable where TKey : notnull where TRow :
             known = _dirty.TryGetValue(key, out doc) || (_frozen?.TryGetValue(key, out doc) ?? false);
         }
         if (!known) doc = _db.ReadStored(Name, new BsonValue(key));
-        var row = doc is null ? null : _db.Mapper.ToObject<TRow>(doc);
+        var row = doc is null ? null : _db.ToObject<TRow>(doc);
         lock (_db.Gate)
         {
             var changed = Replace(k, row);

@@ -11,6 +11,13 @@ public sealed class Row
     public string Text { get; set; } = "";
 }
 
+public sealed class FirstUseRow
+{
+    public long Id { get; set; }
+    public long ChatId { get; set; }
+    public string Text { get; set; } = "";
+}
+
 public sealed class DatabaseTests : IDisposable
 {
     private readonly TempDir _dir = Repo.Temp();
@@ -124,6 +131,31 @@ public sealed class DatabaseTests : IDisposable
         using var reopened = new Database(path);
         Assert.InRange(Rows(reopened).Count, 1800, 2000);
         Assert.Empty(Directory.GetFiles(_dir.Path, "g-journal-*")); // a clean stop leaves everything in the file
+    }
+
+    [Fact]
+    public void Two_units_committing_rows_of_a_new_type_at_once_both_store_every_field()
+    {
+        var path = _dir.File("first.db");
+        using (var db = new Database(path))
+        {
+            var rows = db.Table<long, FirstUseRow>("first", r => r.Id);
+            Thread? other = null;
+            // Called while the mapper builds a type's mapping (LiteDB 5.0.21 has it in its cache by then, members not yet).
+            db.Mapper.ResolveMember = (type, _, _) =>
+            {
+                if (type != typeof(FirstUseRow) || other is not null) return;
+                other = new Thread(() => db.Write(() => rows.Put(new FirstUseRow { Id = 2, ChatId = 22, Text = "b" })));
+                other.Start();
+                // The other unit serializes its row now, or waits until the mapping is complete (no clock: it runs or blocks).
+                while ((other.ThreadState & (ThreadState.WaitSleepJoin | ThreadState.Stopped)) == 0) Thread.Yield();
+            };
+            db.Write(() => rows.Put(new FirstUseRow { Id = 1, ChatId = 11, Text = "a" }));
+            other!.Join();
+        }
+        using var reopened = new Database(path);
+        var stored = reopened.Table<long, FirstUseRow>("first", r => r.Id).All().OrderBy(r => r.Id).Select(r => (r.Id, r.ChatId, r.Text));
+        Assert.Equal([(1L, 11L, "a"), (2L, 22L, "b")], stored);
     }
 
     [Fact]
