@@ -15,14 +15,16 @@ if (!raw) {
   app.use(express.json());
   app.use(express.urlencoded({ extended: true }));
   // test control: make the next calls of a bot method fail (429 with retry_after, 5xx, …); POST /shim/failNext
-  const failures = []; // { method, code, description, retryAfter, left }
+  // (with chat_id: only calls to that chat, e.g. a 403 from a group that removed the bot)
+  const failures = []; // { method, code, description, retryAfter, left, chatId }
   app.post('/shim/failNext', (req, res) => {
-    const { method, code = 502, description, retry_after: retryAfter, migrate_to_chat_id: migrateTo, count = 1 } = req.body;
-    failures.push({ method, code, description: description || (code === 429 ? 'Too Many Requests: retry later' : 'Bad Gateway'), retryAfter, migrateTo, left: count });
+    const { method, code = 502, description, retry_after: retryAfter, migrate_to_chat_id: migrateTo, count = 1, chat_id: chatId } = req.body;
+    failures.push({ method, code, description: description || (code === 429 ? 'Too Many Requests: retry later' : 'Bad Gateway'), retryAfter, migrateTo, left: count, chatId });
     res.json({ ok: true, result: true });
   });
   app.all('/bot:token/:method', (req, res, next) => {
-    const f = failures.find((x) => x.method === req.params.method && x.left > 0);
+    const chat = (req.body && req.body.chat_id) ?? req.query.chat_id;
+    const f = failures.find((x) => x.method === req.params.method && x.left > 0 && (x.chatId === undefined || String(x.chatId) === String(chat)));
     if (!f) return next();
     f.left--;
     const body = { ok: false, error_code: f.code, description: f.description };

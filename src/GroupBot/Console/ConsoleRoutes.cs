@@ -234,11 +234,15 @@ public static class ConsoleRoutes
             return Accepted("/post " + schedule.Id);
         });
 
+        var metrics = sp.GetRequiredService<Operations.BotMetrics>();
         Get("/api/outbox", (_, _) =>
         {
             var items = outbox.Items();
             return Ok(new
             {
+                // The counts /status shows (BotMetrics' last hour), and the chats a 429 holds back right now.
+                lastHour = new { rateLimited = metrics.RateLimitedIn(TimeSpan.FromHours(1)), failed = metrics.FailedIn(TimeSpan.FromHours(1)), sent = metrics.SentIn(TimeSpan.FromHours(1)) },
+                held = outbox.HeldBy429().OrderBy(h => h.Until).Select(h => new { chat = h.ChatId, group = groups.Find(h.ChatId)?.Title ?? "", until = h.Until.UtcDateTime }),
                 chats = items.Where(i => i.State == Outbox.OutboxItem.Pending).GroupBy(i => i.ChatId).Select(c => new
                 {
                     chat = c.Key, group = groups.Find(c.Key)?.Title ?? "", waiting = c.Count(), oldest = c.Min(i => i.EnqueuedUtc), retries = c.Count(i => i.Attempts > 0),

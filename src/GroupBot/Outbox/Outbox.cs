@@ -74,6 +74,12 @@ public sealed class OutboxQueue : BackgroundService
         lock (_lock) return (pending.Count - retrying, retrying, _limiter.PausedChats(_time.GetUtcNow()));
     }
 
+    /// <summary>The chats a 429 holds back now, and until when (the same holds /status counts).</summary>
+    public List<(long ChatId, DateTimeOffset Until)> HeldBy429()
+    {
+        lock (_lock) return _limiter.PausedUntil(_time.GetUtcNow());
+    }
+
     /// <summary>An item is done with (sent, given up or refused), inside the unit that records it: the operators' summaries follow it.</summary>
     public event Action<OutboxItem>? Finished;
 

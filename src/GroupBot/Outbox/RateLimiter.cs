@@ -55,6 +55,10 @@ public sealed class RateLimiter(OutboxOptions options)
     /// <summary>Chats told by a 429 to wait that are still waiting (for /status).</summary>
     public int PausedChats(DateTimeOffset now) => _paused.Count(p => p.Value > now);
 
+    /// <summary>Each chat still held by a 429 and until when (for the console's outbox page).</summary>
+    public List<(long ChatId, DateTimeOffset Until)> PausedUntil(DateTimeOffset now) =>
+        _paused.Where(p => p.Value > now).Select(p => (p.Key, p.Value)).ToList();
+
     public TimeSpan GlobalWait(DateTimeOffset now) => Global(now).WaitFor(now);
 
     public void Take(long chatId, bool isMessage, DateTimeOffset now)

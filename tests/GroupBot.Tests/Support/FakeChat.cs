@@ -35,9 +35,14 @@ public sealed class FakeChat : IChatAdapter
     /// <summary>How many sends were tried per chat, refused ones included.</summary>
     public ConcurrentDictionary<long, int> Tries { get; } = new();
 
+    /// <summary>Chats whose next send Telegram answers with 429 and this retry_after (once).</summary>
+    public ConcurrentDictionary<long, TimeSpan> Flood { get; } = new();
+
     public Task<int?> PerformAsync(ChatAction action, CancellationToken ct)
     {
         Tries.AddOrUpdate(action.ChatId, 1, (_, n) => n + 1);
+        if (Flood.TryRemove(action.ChatId, out var retryAfter))
+            return Task.FromException<int?>(new ChatApiException(429, "Too Many Requests: retry after " + (int)retryAfter.TotalSeconds, retryAfter));
         if (Gone.ContainsKey(action.ChatId) && action is not AnswerButton)
             return Task.FromException<int?>(new ChatApiException(403, "Forbidden: bot was kicked from the supergroup chat"));
         Actions.Enqueue(action);

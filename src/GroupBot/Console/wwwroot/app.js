@@ -211,6 +211,11 @@ async function loadOutbox() {
         el('h4', {}, `${b.schedule} · ${b.fireUtc.replace('T', ' ').slice(0, 16)} UTC · 已发送 sent ${count('sent')} · 跳过 skipped ${count('skipped')} · 失败 failed ${count('failed')}`),
         table(['群 Group', '结果 Result', '原因 Why'], b.groups.map((g) => [g.group, DELIVERY[g.status] || g.status, g.why ? (SKIPS[g.why] || g.why) : ''])));
     })),
+    el('h3', {}, '最近一小时 Last hour'),
+    el('p', { id: 'out-hour' }, `已发送 sent ${data.lastHour.sent} · 429 限流 rate-limited ${data.lastHour.rateLimited} · 失败 failed ${data.lastHour.failed}`),
+    el('h3', {}, '被 429 暂停的群 Held back by a 429'),
+    data.held.length === 0 ? el('p', {}, '没有 None') :
+      table(['群 Chat', '暂停到 Until (UTC)'], data.held.map((h) => [h.group || String(h.chat), h.until.replace('T', ' ').slice(0, 19)])),
     el('h3', {}, '等待发送 Waiting'),
     data.chats.length === 0 ? el('p', {}, '全部已发出 Nothing waiting') :
       table(['群 Chat', '等待 Waiting', '重试中 Retrying', '最早 Oldest (UTC)'], data.chats.map((c) => [c.group || String(c.chat), String(c.waiting), String(c.retries), c.oldest])),
