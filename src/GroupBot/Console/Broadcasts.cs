@@ -32,13 +32,18 @@ public sealed class Broadcasts
     {
         (_outbox, _groups, _time) = (outbox, groups, time);
         _skips = db.Table<string, BroadcastSkip>("console_broadcast_skips", s => s.Key);
-        scheduler.Skipped += (schedule, fire, chat, reason) =>
+        // Raised inside the fire's unit: the skips commit with the fire.
+        scheduler.Fired += fired =>
         {
-            var key = $"{schedule}:{fire.UtcDateTime:yyyyMMddTHHmmss}:{chat}";
-            _skips.Put(new BroadcastSkip { Key = key, ScheduleId = schedule, FireUtc = fire.UtcDateTime, ChatId = chat, Reason = reason });
+            var fire = fired.Fire.UtcDateTime;
+            foreach (var (chat, _, reason) in fired.Skipped)
+            {
+                var key = $"{fired.ScheduleId}:{fire:yyyyMMddTHHmmss}:{chat}";
+                _skips.Put(new BroadcastSkip { Key = key, ScheduleId = fired.ScheduleId, FireUtc = fire, ChatId = chat, Reason = reason });
+            }
             // Kept for a week: older skips go once per new fire (not per group: a fire may skip thousands).
-            if (fire.UtcDateTime == _trimmedAt) return;
-            _trimmedAt = fire.UtcDateTime;
+            if (fired.Skipped.Count == 0 || fire == _trimmedAt) return;
+            _trimmedAt = fire;
             foreach (var old in _skips.All().Where(s => s.FireUtc < _time.GetUtcNow().UtcDateTime.AddDays(-7)).Select(s => s.Key).ToList()) _skips.Delete(old);
         };
     }

@@ -119,7 +119,14 @@ public sealed class OperatorAlerts(
         return (files.Select(File.GetLastWriteTimeUtc).DefaultIfEmpty().Max(), files.Length);
     }
 
+    /// <summary>Raised inside the fire's unit: the broadcast is followed once its posts are durable, like the sender's.</summary>
     private void OnFired(BroadcastFired fired)
+    {
+        if (Unit.Current is { } unit) unit.AfterCommit(() => Follow(fired));
+        else Follow(fired);
+    }
+
+    private void Follow(BroadcastFired fired)
     {
         var b = new Broadcast(fired, time.GetUtcNow());
         lock (_lock)

@@ -29,7 +29,7 @@ public sealed class RotationState
     public static string Key(string scheduleId, long chatId) => $"{scheduleId}/{chatId}";
 }
 
-/// <summary>One fire of a schedule: the posts queued (chat, outbox key) and the groups skipped (reason: an anti-flood code or template_failed).</summary>
+/// <summary>One fire of a schedule: the posts queued (chat, outbox key) and the groups skipped (reason: an anti-flood code or template_error).</summary>
 public sealed record BroadcastFired(string ScheduleId, DateTimeOffset Fire, IReadOnlyList<(long ChatId, string Key)> Posted,
     IReadOnlyList<(long ChatId, string Title, string Reason)> Skipped);
 
@@ -80,7 +80,11 @@ public sealed class PostScheduler : IHostedService, IDisposable
         _rotation = db.Table<string, RotationState>("schedule_rotation", r => r.Id);
     }
 
-    /// <summary>A fire's posts are queued (durably): which groups got one (with its outbox key), which were skipped and why.</summary>
+    /// <summary>
+    /// A fire's posts are queued: which groups got one (with its outbox key), which were skipped and why. Raised inside the
+    /// fire's unit, so what a subscriber writes commits with the fire (the console's delivery report); work that must wait
+    /// until the posts are durable registers itself with <see cref="Unit.AfterCommit"/>.
+    /// </summary>
     public event Action<BroadcastFired>? Fired;
 
     private TimeZoneInfo DefaultZone => TimeZoneInfo.FindSystemTimeZoneById(_bot.CurrentValue.TimeZone);
@@ -108,12 +112,6 @@ public sealed class PostScheduler : IHostedService, IDisposable
 
     /// <summary>The next fire of a schedule in a group after now, for /schedules.</summary>
     public DateTimeOffset? NextFire(Schedule schedule, Group group) => schedule.NextAfter(_time.GetUtcNow(), ZoneFor(schedule, group));
-
-    /// <summary>
-    /// A fire's post was not made in a group, and why (paused, quiet_hours, daily_cap, min_gap, template_error); raised
-    /// inside the fire's unit, so a record of it commits with the fire (the console's delivery report).
-    /// </summary>
-    public event Action<string, DateTimeOffset, long, string>? Skipped;
 
     /// <summary>When scheduled posts went to this group (what the daily cap and the minimum gap count).</summary>
     public IReadOnlyList<DateTime> PostTimes(long chatId) => _postLog.Where("ChatId", chatId).Select(p => p.Utc).ToList();
@@ -224,7 +222,6 @@ public sealed class PostScheduler : IHostedService, IDisposable
                 if (AntiFlood.Refusal(_posting.CurrentValue, group.PostsPaused, sendAt, _groups.TimeZoneOf(group), earlier) is { } reason)
                 {
                     _log.LogInformation("Schedule {Schedule}: not posting in {ChatId} ({Reason})", schedule.Id, group.ChatId, reason);
-                    Skipped?.Invoke(schedule.Id, fire, group.ChatId, reason);
                     skipped.Add((group.ChatId, group.Title, reason));
                     continue;
                 }
@@ -235,8 +232,7 @@ public sealed class PostScheduler : IHostedService, IDisposable
                 // A template that does not render posts nothing (its error is logged), rather than an error into the group.
                 if (_renderer.Render(schedule.Template, product, group) is not { } text)
                 {
-                    Skipped?.Invoke(schedule.Id, fire, group.ChatId, "template_error");
-                    skipped.Add((group.ChatId, group.Title, "template_failed"));
+                    skipped.Add((group.ChatId, group.Title, "template_error"));
                     continue;
                 }
                 if (_outbox.Enqueue([PostRenderer.Action(group.ChatId, text, product)], _ => key) == 0) continue;
@@ -252,8 +248,7 @@ public sealed class PostScheduler : IHostedService, IDisposable
             }
             if (fire.UtcDateTime > state.LastFireUtc) state.LastFireUtc = fire.UtcDateTime;
             _state.Put(state);
-            if (posted.Count + skipped.Count > 0 && Fired is { } fired)
-                Unit.Current!.AfterCommit(() => fired(new BroadcastFired(schedule.Id, fire, posted, skipped)));
+            if (posted.Count + skipped.Count > 0) Fired?.Invoke(new BroadcastFired(schedule.Id, fire, posted, skipped));
             // The posts, the post log (what anti-flood counts) and the rotation commit together.
             if (own is not null) await own.CommitAsync();
             _log.LogInformation("Schedule {Schedule} fired for {Fire:u}: {Posts} posts queued", schedule.Id, fire, queued);
