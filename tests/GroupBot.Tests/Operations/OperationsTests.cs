@@ -179,28 +179,29 @@ public sealed class OperationsTests : IAsyncLifetime
         var alerts = bot.Get<OperatorAlerts>();
         // 25 groups that removed the bot: every reply there is refused (403).
         var gone = Enumerable.Range(1, 25).Select(i => new ChatInfo(-4000 - i, ChatKind.Supergroup, $"失联{i}群")).ToList();
-        var got = new List<string>();
+        // Alerts arrive on their own, between the calls below: read from everything performed, which no call empties.
+        List<string> Got() => ToOperator(bot.Chat_.Performed);
         foreach (var g in gone)
         {
             bot.Chat_.Gone[g.Id] = true;
-            got.AddRange(ToOperator(await bot.SayIn(g, Member, "/faq 物流")));
+            await bot.SayIn(g, Member, "/faq 物流");
         }
-        got.AddRange(ToOperator(await bot.Settle(TimeSpan.Zero)));
+        await bot.Settle(TimeSpan.Zero);
         alerts.CheckNow();
         alerts.CheckNow();
-        for (var i = 0; i < 3000 && !got.Any(t => t.Contains('❗')); i++)
+        for (var i = 0; i < 3000 && !Got().Any(t => t.Contains('❗')); i++)
         {
-            got.AddRange(ToOperator(await bot.Settle(TimeSpan.Zero)));
+            await bot.Settle(TimeSpan.Zero);
             await Task.Delay(10);
         }
-        var failures = Assert.Single(got, t => t.Contains('❗'));
+        var failures = Assert.Single(Got(), t => t.Contains('❗'));
         Assert.Contains("失败 25 条", failures);
-        for (var i = 0; i < 3000 && got.Count(t => t.Contains("👋")) < 25; i++)
+        for (var i = 0; i < 3000 && Got().Count(t => t.Contains("👋")) < 25; i++)
         {
-            got.AddRange(ToOperator(await bot.Settle(TimeSpan.Zero)));
+            await bot.Settle(TimeSpan.Zero);
             await Task.Delay(10);
         }
-        Assert.Equal(25, got.Count(t => t.Contains("👋"))); // each lost group once
+        Assert.Equal(25, Got().Count(t => t.Contains("👋"))); // each lost group once
 
     }
 

@@ -16,6 +16,9 @@ public sealed class FakeChat : IChatAdapter
 
     public ConcurrentQueue<ChatAction> Actions { get; } = new();
 
+    /// <summary>Everything performed since the start, which <see cref="Take"/> does not empty (for what arrives between calls).</summary>
+    public ConcurrentQueue<ChatAction> Performed { get; } = new();
+
     public HashSet<long> Admins { get; } = [];
 
     public Task ConnectAsync(CancellationToken ct) => Task.CompletedTask;
@@ -46,6 +49,7 @@ public sealed class FakeChat : IChatAdapter
         if (Gone.ContainsKey(action.ChatId) && action is not AnswerButton)
             return Task.FromException<int?>(new ChatApiException(403, "Forbidden: bot was kicked from the supergroup chat"));
         Actions.Enqueue(action);
+        Performed.Enqueue(action);
         return Task.FromResult<int?>(action switch
         {
             SendText => Interlocked.Increment(ref _lastMessageId),
