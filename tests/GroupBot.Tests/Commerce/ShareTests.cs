@@ -5,9 +5,6 @@ using GroupBot.Tests.EndToEnd;
 using GroupBot.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using SkiaSharp;
-using ZXing;
-using ZXing.Common;
-using ZXing.QrCode;
 
 namespace GroupBot.Tests.Commerce;
 
@@ -31,16 +28,7 @@ public sealed class ShareTests : IAsyncLifetime
     public static string? DecodeQr(byte[] png)
     {
         using var bitmap = SKBitmap.Decode(png);
-        var gray = new byte[bitmap.Width * bitmap.Height];
-        for (var y = 0; y < bitmap.Height; y++)
-            for (var x = 0; x < bitmap.Width; x++)
-            {
-                var c = bitmap.GetPixel(x, y);
-                gray[y * bitmap.Width + x] = (byte)((c.Red * 299 + c.Green * 587 + c.Blue * 114) / 1000);
-            }
-        var source = new RGBLuminanceSource(gray, bitmap.Width, bitmap.Height, RGBLuminanceSource.BitmapFormat.Gray8);
-        var hints = new Dictionary<DecodeHintType, object> { [DecodeHintType.TRY_HARDER] = true };
-        return new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(source)), hints)?.Text;
+        return QrDecode.Read(bitmap);
     }
 
     [Fact]
