@@ -9,7 +9,7 @@ namespace GroupBot.Benchmarks;
 /// <summary>What the bot process says of itself: its own CPU, memory, journal fsyncs and outbox, nothing of the load's.</summary>
 public sealed record BotStats(
     double UserMs, double SysMs, long Syncs, int Pending, long WorkingSet, long PeakWorkingSet, long ManagedHeap,
-    long AllocatedBytes, int Gen0, int Gen1, int Gen2, bool Stopping, string? LiteDbFailure)
+    long AllocatedBytes, int Gen0, int Gen1, int Gen2, bool Stopping, string? LiteDbFailure, double GcPauseMs = 0)
 {
     public double CpuMs => UserMs + SysMs;
 }
@@ -136,7 +136,7 @@ public sealed class BotProcess : IAsyncDisposable
             return new BotStats(me.UserProcessorTime.TotalMilliseconds, me.PrivilegedProcessorTime.TotalMilliseconds, db.JournalStats.Syncs,
                 outbox.PendingCount, me.WorkingSet64, me.PeakWorkingSet64, Math.Max(GC.GetTotalMemory(false), info.HeapSizeBytes),
                 GC.GetTotalAllocatedBytes(), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), stopping.IsCancellationRequested,
-                liteDbFailure.Text);
+                liteDbFailure.Text, GC.GetTotalPauseDuration().TotalMilliseconds);
         }
         Console.Out.WriteLine("ready");
         Console.Out.Flush();

@@ -92,7 +92,7 @@ public static class InboundBench
             using var me = Process.GetCurrentProcess();
             return new BotStats(me.UserProcessorTime.TotalMilliseconds, me.PrivilegedProcessorTime.TotalMilliseconds, botDb!.JournalStats.Syncs,
                 hostOutbox!.PendingCount, me.WorkingSet64, me.PeakWorkingSet64, GC.GetTotalMemory(false), GC.GetTotalAllocatedBytes(),
-                GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), stopping.IsCancellationRequested, liteDbFailure.Text);
+                GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), stopping.IsCancellationRequested, liteDbFailure.Text, GC.GetTotalPauseDuration().TotalMilliseconds);
         }
         var exit = 1;
         var phases = new List<string>();
@@ -269,7 +269,7 @@ public static class InboundBench
     private static string CpuLine(BotStats before, BotStats after, int updates, bool inProcess) =>
         $"  CPU{(inProcess ? " of the whole process (bot + peer + load)" : " of the bot process")}: {after.CpuMs - before.CpuMs:0} ms "
         + $"(user {after.UserMs - before.UserMs:0}, sys {after.SysMs - before.SysMs:0}) = {(after.CpuMs - before.CpuMs) / updates:0.000} ms per update; "
-        + $"allocated {(after.AllocatedBytes - before.AllocatedBytes) / (double)updates / 1024:0.0} KB per update; GCs gen0 {after.Gen0 - before.Gen0}, gen1 {after.Gen1 - before.Gen1}, gen2 {after.Gen2 - before.Gen2}";
+        + $"allocated {(after.AllocatedBytes - before.AllocatedBytes) / (double)updates / 1024:0.0} KB per update; GCs gen0 {after.Gen0 - before.Gen0}, gen1 {after.Gen1 - before.Gen1}, gen2 {after.Gen2 - before.Gen2}, paused {after.GcPauseMs - before.GcPauseMs:0} ms";
 
     private static string CurrentAffinity()
     {

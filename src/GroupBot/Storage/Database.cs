@@ -182,14 +182,14 @@ public sealed class Database : IDisposable
         if (_journal is null) throw new InvalidOperationException("A read-only database takes no writes");
         var writes = unit.Writes;
         var docs = new BsonDocument?[writes.Count];
-        var ops = new BsonArray();
+        var ops = new (string, BsonValue, BsonDocument?)[writes.Count];
         for (var i = 0; i < writes.Count; i++)
         {
             var w = writes[i];
             docs[i] = w.Row is null ? null : w.Table.ToDocument(w.Key, w.Row);
-            ops.Add(new BsonDocument { ["t"] = w.Table.Name, ["k"] = w.Table.KeyToBson(w.Key), ["d"] = docs[i] ?? BsonValue.Null });
+            ops[i] = (w.Table.Name, w.Table.KeyToBson(w.Key), docs[i]);
         }
-        var record = BsonSerializer.Serialize(new BsonDocument { ["w"] = ops });
+        var record = BsonWriter.Record(ops);
         lock (Gate)
         {
             for (var i = 0; i < writes.Count; i++) writes[i].Table.Apply(writes[i].Key, writes[i].Row, docs[i]);

@@ -86,12 +86,12 @@ public sealed class TemplateStore
     /// <param name="draft">the template's text to render instead of its file (the console's preview of an unsaved edit)</param>
     public (string? Text, string? Error) TryRender(string name, string lang, object? model = null, string? draft = null)
     {
-        var path = draft is null ? Resolve(name, lang) : PathOf(name, lang);
+        var (path, stamp) = draft is null ? Find(name, lang) : (PathOf(name, lang), default);
         if (path is null) return (null, $"no template '{name}' in {_root}");
         Template template;
         try
         {
-            template = draft is null ? Load(path) : Parse(draft, path);
+            template = draft is null ? Load(path, stamp) : Parse(draft, path);
         }
         catch (InvalidDataException ex)
         {
@@ -102,7 +102,7 @@ public sealed class TemplateStore
         if (!contexts.Remove(lang, out var context)) context = NewContext(lang);
         context.PushGlobal(HelpersOf.GetOrAdd(lang, Helpers));
         var globals = new ScriptObject();
-        if (model is not null) globals.Import(model, renamer: context.MemberRenamer);
+        if (model is not null) Import(globals, model, context.MemberRenamer);
         context.PushGlobal(globals);
         try
         {
@@ -127,6 +127,46 @@ public sealed class TemplateStore
             return (null, $"{path}: {ex.GetType().Name}: {ex.Message}");
         }
     }
+
+    /// <summary>
+    /// The model's public fields and properties as the template's variables, as Scriban's Import does for an object,
+    /// with the members of each type looked up once: Import reflects over the type on every call.
+    /// </summary>
+    private static void Import(ScriptObject globals, object model, MemberRenamerDelegate renamer)
+    {
+        if (model is IScriptObject or System.Collections.IDictionary)
+        {
+            globals.Import(model, renamer: renamer);
+            return;
+        }
+        foreach (var (name, get, readOnly) in MembersOf.GetOrAdd(model.GetType(), type => Members(type, renamer)))
+            globals.SetValue(name, get(model), readOnly);
+    }
+
+    private static readonly ConcurrentDictionary<Type, (string Name, Func<object, object?> Get, bool ReadOnly)[]> MembersOf = new();
+
+    private static (string, Func<object, object?>, bool)[] Members(Type type, MemberRenamerDelegate renamer)
+    {
+        // Base types first, as Scriban imports them (a member declared again further down wins).
+        var chain = new Stack<Type>();
+        for (var t = type; t is not null && t != typeof(object); t = t.BaseType) chain.Push(t);
+        var members = new List<(string, Func<object, object?>, bool)>();
+        const BindingFlags declared = BindingFlags.Instance | BindingFlags.Public | BindingFlags.DeclaredOnly;
+        foreach (var t in chain)
+        {
+            foreach (var field in t.GetFields(declared))
+                if (field.GetCustomAttribute<ScriptMemberIgnoreAttribute>() is null)
+                    members.Add((NameOf(field, renamer), field.GetValue, field.IsInitOnly || field.IsLiteral));
+            foreach (var property in t.GetProperties(declared))
+                if (property is { CanRead: true, GetMethod.IsPublic: true } && property.GetIndexParameters().Length == 0
+                    && property.GetCustomAttribute<ScriptMemberIgnoreAttribute>() is null)
+                    members.Add((NameOf(property, renamer), property.GetValue, false));
+        }
+        return [.. members];
+    }
+
+    private static string NameOf(MemberInfo member, MemberRenamerDelegate renamer) =>
+        renamer(member) is { Length: > 0 } name ? name : member.Name;
 
     /// <summary>Every template name (relative, without .sbn) of a language.</summary>
     public IEnumerable<string> Names(string lang)
@@ -156,25 +196,51 @@ public sealed class TemplateStore
     }
 
     /// <summary>The file of a template, only ever inside the templates folder; null when there is none (or the name is not valid).</summary>
-    private string? Resolve(string name, string lang)
+    private string? Resolve(string name, string lang) => Resolve(name, lang, out _);
+
+    private string? Resolve(string name, string lang, out bool own)
     {
+        own = false;
         if (!IsValidName(name)) return null;
         foreach (var l in new[] { lang, DefaultLanguage }.Distinct())
         {
             if (!IsValidName(l) || l.Contains('/')) continue;
             var path = Path.GetFullPath(Path.Combine(_root, l, name + ".sbn"));
             if (!path.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal)) continue;
-            if (File.Exists(path)) return path;
+            if (!File.Exists(path)) continue;
+            own = l == lang;
+            return path;
         }
         return null;
+    }
+
+    // What GetLastWriteTimeUtc gives for a file that is not there.
+    private static readonly DateTime Missing = DateTime.FromFileTimeUtc(0);
+
+    // A language's own file of a template, once found: a render then costs one look at the file (has it changed?), not
+    // a search. A fallback to zh-CN is not kept, so a translation added later is found at once.
+    private readonly ConcurrentDictionary<(string Name, string Lang), string> _ownFile = new();
+
+    /// <summary>The file of a template and when it was last written.</summary>
+    private (string? Path, DateTime Stamp) Find(string name, string lang)
+    {
+        if (_ownFile.TryGetValue((name, lang), out var known))
+        {
+            var stamp = File.GetLastWriteTimeUtc(known);
+            if (stamp != Missing) return (known, stamp);
+            _ownFile.TryRemove((name, lang), out _);
+        }
+        var path = Resolve(name, lang, out var own);
+        if (path is null) return (null, default);
+        if (own) _ownFile[(name, lang)] = path;
+        return (path, File.GetLastWriteTimeUtc(path));
     }
 
     /// <summary>An edited template did not parse (path, errors with line:column); the last good version keeps serving.</summary>
     public event Action<string, string>? EditRejected;
 
-    private Template Load(string path)
+    private Template Load(string path, DateTime stamp)
     {
-        var stamp = File.GetLastWriteTimeUtc(path);
         if (_cache.TryGetValue(path, out var cached) && cached.Stamp == stamp) return cached.Template;
 
         var template = Template.Parse(File.ReadAllText(path), path);

@@ -1,0 +1,206 @@
+using System.Buffers.Binary;
+using System.Text;
+using LiteDB;
+
+namespace GroupBot.Storage;
+
+/// <summary>
+/// Writes BSON byte for byte as LiteDB's <c>BsonSerializer.Serialize</c> does (so <c>BsonSerializer.Deserialize</c> reads
+/// it back), into one growing buffer per thread: LiteDB's writer counts every document's size first and then writes
+/// through its page segments a byte at a time, and every unit's journal record went through it.
+/// </summary>
+internal sealed class BsonWriter
+{
+    [ThreadStatic] private static BsonWriter? _ofThread;
+    private static readonly string[] Indexes = Enumerable.Range(0, 256).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+    private static readonly BsonValue NullValue = BsonValue.Null;
+    private byte[] _buffer = new byte[4096];
+    private int _at;
+
+    /// <summary>The journal record of a unit's writes: <c>{ w: [ { t: table, k: key, d: document or null } … ] }</c>.</summary>
+    public static byte[] Record(IReadOnlyList<(string Table, BsonValue Key, BsonDocument? Doc)> ops)
+    {
+        var w = _ofThread ??= new BsonWriter();
+        w._at = 0;
+        var record = w.Begin();
+        w.Element(0x04, "w");
+        var array = w.Begin();
+        for (var i = 0; i < ops.Count; i++)
+        {
+            w.Element(0x03, Index(i));
+            var op = w.Begin();
+            w.Value("t", ops[i].Table);
+            w.Value("k", ops[i].Key);
+            w.Value("d", ops[i].Doc ?? NullValue);
+            w.End(op);
+        }
+        w.End(array);
+        w.End(record);
+        var bytes = w._buffer.AsSpan(0, w._at).ToArray();
+        // A rare huge unit does not keep its buffer alive on the thread.
+        if (w._buffer.Length > 1 << 20) w._buffer = new byte[4096];
+        return bytes;
+    }
+
+    /// <summary>A document alone, as <c>BsonSerializer.Serialize</c> gives it (for the tests that hold the two equal).</summary>
+    public static byte[] Serialize(BsonDocument doc)
+    {
+        var w = new BsonWriter();
+        w.Document(doc);
+        return w._buffer.AsSpan(0, w._at).ToArray();
+    }
+
+    private static string Index(int i) => i < Indexes.Length ? Indexes[i] : i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private int Begin()
+    {
+        var start = _at;
+        Room(4);
+        _at += 4;
+        return start;
+    }
+
+    private void End(int start)
+    {
+        Byte(0);
+        BinaryPrimitives.WriteInt32LittleEndian(_buffer.AsSpan(start), _at - start);
+    }
+
+    private void Document(BsonDocument doc)
+    {
+        var start = Begin();
+        // LiteDB writes _id first, then the rest in the order they were set.
+        if (doc.TryGetValue("_id", out var id)) Value("_id", id);
+        foreach (var (key, value) in doc)
+            if (key != "_id") Value(key, value);
+        End(start);
+    }
+
+    private void Array(BsonArray array)
+    {
+        var start = Begin();
+        for (var i = 0; i < array.Count; i++) Value(Index(i), array[i]);
+        End(start);
+    }
+
+    private void Element(byte type, string key)
+    {
+        Byte(type);
+        if (key.Contains('\0')) throw new ArgumentException($"A BSON field name may not contain a null character: {key}");
+        var count = Encoding.UTF8.GetByteCount(key);
+        Room(count + 1);
+        _at += Encoding.UTF8.GetBytes(key, _buffer.AsSpan(_at));
+        _buffer[_at++] = 0;
+    }
+
+    private void Value(string key, BsonValue value)
+    {
+        switch (value.Type)
+        {
+            case BsonType.Double:
+                Element(0x01, key);
+                Int64(BitConverter.DoubleToInt64Bits(value.AsDouble));
+                break;
+            case BsonType.String:
+                Element(0x02, key);
+                var s = value.AsString;
+                var count = Encoding.UTF8.GetByteCount(s);
+                Int32(count + 1);
+                Room(count + 1);
+                _at += Encoding.UTF8.GetBytes(s, _buffer.AsSpan(_at));
+                _buffer[_at++] = 0;
+                break;
+            case BsonType.Document:
+                Element(0x03, key);
+                Document(value.AsDocument);
+                break;
+            case BsonType.Array:
+                Element(0x04, key);
+                Array(value.AsArray);
+                break;
+            case BsonType.Binary:
+                Element(0x05, key);
+                var bytes = value.AsBinary;
+                Int32(bytes.Length);
+                Byte(0x00);
+                Room(bytes.Length);
+                bytes.CopyTo(_buffer, _at);
+                _at += bytes.Length;
+                break;
+            case BsonType.Guid:
+                Element(0x05, key);
+                Int32(16);
+                Byte(0x04);
+                Room(16);
+                value.AsGuid.TryWriteBytes(_buffer.AsSpan(_at));
+                _at += 16;
+                break;
+            case BsonType.ObjectId:
+                Element(0x07, key);
+                Room(12);
+                value.AsObjectId.ToByteArray(_buffer, _at);
+                _at += 12;
+                break;
+            case BsonType.Boolean:
+                Element(0x08, key);
+                Byte((byte)(value.AsBoolean ? 1 : 0));
+                break;
+            case BsonType.DateTime:
+                Element(0x09, key);
+                var date = value.AsDateTime;
+                // As LiteDB: min and max stay as they are, anything else is stored as UTC milliseconds since 1970.
+                var utc = date == DateTime.MinValue || date == DateTime.MaxValue ? date : date.ToUniversalTime();
+                Int64(Convert.ToInt64((utc - BsonValue.UnixEpoch).TotalMilliseconds));
+                break;
+            case BsonType.Null:
+                Element(0x0A, key);
+                break;
+            case BsonType.Int32:
+                Element(0x10, key);
+                Int32(value.AsInt32);
+                break;
+            case BsonType.Int64:
+                Element(0x12, key);
+                Int64(value.AsInt64);
+                break;
+            case BsonType.Decimal:
+                Element(0x13, key);
+                Span<int> bits = stackalloc int[4];
+                decimal.GetBits(value.AsDecimal, bits);
+                foreach (var b in bits) Int32(b);
+                break;
+            case BsonType.MinValue:
+                Element(0xFF, key);
+                break;
+            case BsonType.MaxValue:
+                Element(0x7F, key);
+                break;
+        }
+    }
+
+    private void Byte(byte b)
+    {
+        Room(1);
+        _buffer[_at++] = b;
+    }
+
+    private void Int32(int v)
+    {
+        Room(4);
+        BinaryPrimitives.WriteInt32LittleEndian(_buffer.AsSpan(_at), v);
+        _at += 4;
+    }
+
+    private void Int64(long v)
+    {
+        Room(8);
+        BinaryPrimitives.WriteInt64LittleEndian(_buffer.AsSpan(_at), v);
+        _at += 8;
+    }
+
+    private void Room(int bytes)
+    {
+        if (_at + bytes <= _buffer.Length) return;
+        System.Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _at + bytes));
+    }
+}
