@@ -125,6 +125,7 @@ public sealed class BotProcess : IAsyncDisposable
         if (args.Length < 2) throw new OptionException("bot <dir> <peer url> [key=value …]");
         var settings = args[2..].Select(a => a.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? (string?)p[1] : null);
         using var liteDbFailure = new InboundBench.FirstLiteDbFailure();
+        using var sampler = Environment.GetEnvironmentVariable("GROUPBOT_ALLOC_SAMPLES") == "1" ? new AllocationSampler() : null;
         var host = await BenchHost.StartAsync(args[0], args[1], settings);
         var stopping = host.Get<IHostApplicationLifetime>().ApplicationStopping;
         var db = host.Get<Database>();
@@ -143,10 +144,13 @@ public sealed class BotProcess : IAsyncDisposable
         while (await Console.In.ReadLineAsync() is { } command && command != "stop")
         {
             if (command != "stats") continue;
+            // Each phase's allocations on their own: what was sampled since the last stats.
+            sampler?.Report(Console.Error);
             Console.Out.WriteLine(JsonSerializer.Serialize(Stats()));
             Console.Out.Flush();
         }
         await host.DisposeAsync();
+        sampler?.Report(Console.Error);
         Console.Out.WriteLine(JsonSerializer.Serialize(Stats()));
         Console.Out.Flush();
         return 0;

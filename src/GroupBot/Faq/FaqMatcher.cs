@@ -88,22 +88,39 @@ public static class FaqMatcher
 
     private sealed record Prepared(IReadOnlyList<string> Names, string Question, HashSet<string> QuestionGrams)
     {
+        /// <summary>The doc it was prepared from (key, question, aliases), to tell a hash collision from a hit.</summary>
+        public (string Key, string Question, string[] Aliases) Source { get; init; }
+
         // Each name's grams and their weight, and the question's weight: the same for every query.
         public (HashSet<string> Grams, double Weight)[] NameGrams { get; } = Names.Select(n => Grams(n)).Select(g => (g, Weight(g))).ToArray();
         public double QuestionGramsWeight { get; } = Weight(QuestionGrams);
     }
 
     // Preparing a doc (normalising its names, cutting its question into grams) costs more than scoring it, and the docs
-    // change only when an admin edits them: prepared docs are kept, keyed by their text.
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Prepared> PreparedDocs = new();
+    // change only when an admin edits them: prepared docs are kept, by a hash of their text (checked on a hit), so a
+    // question allocates nothing to find them.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, Prepared> PreparedDocs = new();
 
     private static Prepared Prepare(FaqDoc? doc)
     {
         if (doc is null) return new([], "", []);
-        var key = doc.Key + "\u0001" + doc.Question + "\u0001" + string.Join("\u0002", doc.Aliases ?? []);
-        if (PreparedDocs.TryGetValue(key, out var known)) return known;
+        var aliases = doc.Aliases ?? [];
+        var hash = new HashCode();
+        hash.Add(doc.Key, StringComparer.Ordinal);
+        hash.Add(doc.Question, StringComparer.Ordinal);
+        foreach (var alias in aliases) hash.Add(alias, StringComparer.Ordinal);
+        var key = hash.ToHashCode();
+        if (PreparedDocs.TryGetValue(key, out var known) && Same(known.Source, doc, aliases)) return known;
         if (PreparedDocs.Count > 10_000) PreparedDocs.Clear(); // edited many times over: start afresh
-        return PreparedDocs[key] = PrepareNew(doc);
+        return PreparedDocs[key] = PrepareNew(doc) with { Source = (doc.Key, doc.Question, [.. aliases]) };
+    }
+
+    private static bool Same((string Key, string Question, string[] Aliases) source, FaqDoc doc, IReadOnlyList<string> aliases)
+    {
+        if (source.Key != doc.Key || source.Question != doc.Question || source.Aliases.Length != aliases.Count) return false;
+        for (var i = 0; i < aliases.Count; i++)
+            if (source.Aliases[i] != aliases[i]) return false;
+        return true;
     }
 
     private static Prepared PrepareNew(FaqDoc doc)
@@ -122,7 +139,7 @@ public static class FaqMatcher
         var question = 0.0;
         if (doc.QuestionGrams.Count > 0)
         {
-            var shared = Weight(q.Grams.Where(doc.QuestionGrams.Contains));
+            var shared = SharedWeight(q.Grams, doc.QuestionGrams);
             var coverage = shared / q.Weight;
             var dice = 2 * shared / (q.Weight + doc.QuestionGramsWeight);
             question = QuestionWeight * (0.7 * coverage + 0.3 * dice);
@@ -136,7 +153,7 @@ public static class FaqMatcher
 
     private static double NameScore(Query q, string name, HashSet<string> nameGrams, double nameWeight)
     {
-        var score = 2 * Weight(q.Grams.Where(nameGrams.Contains)) / (q.Weight + nameWeight);
+        var score = 2 * SharedWeight(q.Grams, nameGrams) / (q.Weight + nameWeight);
         var text = q.Text;
         if (name.Length >= 2 && text.Contains(name, StringComparison.Ordinal))
             score = Math.Max(score, QueryContainsName + (1 - QueryContainsName) * name.Length / text.Length);
@@ -155,7 +172,21 @@ public static class FaqMatcher
         return grams;
     }
 
-    private static double Weight(IEnumerable<string> grams) => grams.Sum(g => Fillers.Contains(g) ? FillerWeight : 1);
+    private static double Weight(HashSet<string> grams)
+    {
+        var weight = 0.0;
+        foreach (var g in grams) weight += Fillers.Contains(g) ? FillerWeight : 1;
+        return weight;
+    }
+
+    /// <summary>The weight of the grams two sets share (a loop: this runs for every doc of every question).</summary>
+    private static double SharedWeight(HashSet<string> grams, HashSet<string> other)
+    {
+        var weight = 0.0;
+        foreach (var g in grams)
+            if (other.Contains(g)) weight += Fillers.Contains(g) ? FillerWeight : 1;
+        return weight;
+    }
 
     // Invisible or emoji-presentation code points carry no meaning for matching.
     private static bool IsInvisible(Rune rune) =>
