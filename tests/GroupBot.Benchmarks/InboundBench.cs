@@ -14,7 +14,7 @@ namespace GroupBot.Benchmarks;
 /// Scriban → outbox → sendMessage) against a seeded store. A burst run measures throughput and latency; paced runs
 /// measure latency at fixed input rates. Telegram's limits are off on both sides so the bot itself is measured.
 /// </summary>
-public static class InboundBench
+public static partial class InboundBench
 {
     private const long FirstChat = -1_002_000_000_000;
     private const long FirstUser = 10_000_000;
@@ -35,6 +35,10 @@ public static class InboundBench
         var memberCount = o.Int("members", 100_000);
         var gameChats = o.Int("game-chats", 200, 1, groupCount);
         var joinShare = o.Number("join-share", 0.3);
+        // Red-packet lotteries played with their buttons: Join until the slots are taken, then Grab (issue 17's "joins and grabs").
+        var lotteries = o.Int("lotteries", 300, 0, groupCount / 2);
+        var pressShare = lotteries == 0 ? 0 : o.Number("press-share", 0.1);
+        if (joinShare + pressShare > 1) throw new OptionException("--join-share and --press-share add up to more than 1");
         var pacedRates = o.Text("paced-rate", "1000,100").Split(',', StringSplitOptions.RemoveEmptyEntries)
             .Select(r => int.TryParse(r, out var v) && v > 0 ? v : throw new OptionException("--paced-rate takes rates like 1000,100")).ToList();
         var pacedSeconds = o.Int("paced-seconds", 10, 1, 600);
@@ -111,9 +115,58 @@ public static class InboundBench
             var opened = peer.Accepted().Select(m => m.ChatId).Distinct().Count();
             if (opened < gameChats) throw new InvalidOperationException($"only {opened} of {gameChats} group buys opened");
 
+            // Lotteries of LotterySlots in other chats, opened by the owner; their join buttons are what the presses name.
+            var lotteryChats = Enumerable.Range(0, lotteries).Select(i => FirstChat - 1 - i * (groupCount / Math.Max(1, lotteries))).Where(c => !games.Contains(c)).ToList();
+            foreach (var chat in lotteryChats)
+                peer.EnqueueMessage(chat, Title(chat), LoadPeer.OwnerId, "Owner", $"/lottery {LotterySlots} ¥{LotterySlots} 压测红包 deadline=1d");
+            var lotteryOf = new Dictionary<long, Lottery>();
+            setup.Restart();
+            while (lotteryOf.Count < lotteryChats.Count && setup.Elapsed < TimeSpan.FromSeconds(120) && await Probe() is { Stopping: false })
+            {
+                await Task.Delay(100);
+                foreach (var m in peer.Accepted().Where(m => m.Method == "sendmessage" && !lotteryOf.ContainsKey(m.ChatId) && lotteryChats.Contains(m.ChatId)))
+                    if (m.Buttons?.Select(d => JoinButton().Match(d)).FirstOrDefault(x => x.Success) is { } match)
+                        lotteryOf[m.ChatId] = new Lottery(m.ChatId, m.MessageId, int.Parse(match.Groups[1].Value));
+            }
+            if (lotteryOf.Count < lotteryChats.Count) throw new InvalidOperationException($"only {lotteryOf.Count} of {lotteryChats.Count} lotteries opened");
+            var playable = lotteryOf.Values.ToList();
+
             var rng = new Random(42);
             var chats = Enumerable.Range(0, groupCount).Select(i => FirstChat - i).ToArray();
             var senders = new Dictionary<(long, int), long>();
+            // A press in a lottery that still has one to play: a Join by someone new until the slots are taken, then a Grab by
+            // each player. Null when every lottery is played out (the mix then goes on with messages).
+            Press? NextPress()
+            {
+                while (playable.Count > 0)
+                {
+                    // A few lotteries at a time, as in a day of real groups: each fills up and is grabbed while the next ones start.
+                    var at = rng.Next(Math.Min(playable.Count, 20));
+                    var game = playable[at];
+                    string verb;
+                    long user;
+                    if (game.Players.Count < LotterySlots)
+                    {
+                        do user = FirstUser + rng.Next(memberCount); while (game.Players.Contains(user));
+                        game.Players.Add(user);
+                        verb = "join";
+                    }
+                    else if (game.Grabs < LotterySlots)
+                    {
+                        user = game.Players[game.Grabs++];
+                        verb = "grab";
+                    }
+                    else
+                    {
+                        playable.RemoveAt(at);
+                        continue;
+                    }
+                    var id = peer.EnqueueCallback(game.Chat, Title(game.Chat), user, UserName(user), game.MessageId, $"g:{game.GameId}:{verb}");
+                    return new Press(id, verb);
+                }
+                return null;
+            }
+
             (long Chat, int Message) Next()
             {
                 var join = rng.NextDouble() < joinShare;
@@ -133,7 +186,7 @@ public static class InboundBench
                 var warm = new List<(long Chat, int Message)>(warmup);
                 for (var i = 0; i < warmup; i++) warm.Add(Next());
                 var warmClock = Stopwatch.StartNew();
-                var (warmDone, _, warmStopped) = await WaitForReplies(peer, Probe, warm.Count, TimeSpan.FromSeconds(maxSeconds));
+                var (warmDone, _, warmStopped) = await WaitForReplies(peer, Probe, warm.Count, 0, TimeSpan.FromSeconds(maxSeconds));
                 if (!warmDone) throw new InvalidOperationException(warmStopped ? "the bot stopped during the warm-up" : "the warm-up did not finish");
                 phases.Add($"warm-up: {warm.Count} updates of the same mix in {warmClock.Elapsed.TotalSeconds:0.0} s, not measured");
                 // Let the writer behind copy the warm-up's rows and the outbox settle before the measured phase.
@@ -144,20 +197,28 @@ public static class InboundBench
             peer.ResetStats();
             var before = await Probe() ?? throw new InvalidOperationException("the bot stopped");
             var burst = new List<(long Chat, int Message)>(updates);
-            for (var i = 0; i < updates; i++) burst.Add(Next());
-            var (burstDone, burstPeak, stopped) = await WaitForReplies(peer, Probe, burst.Count, TimeSpan.FromSeconds(maxSeconds));
+            var burstPresses = new List<Press>();
+            for (var i = 0; i < updates; i++)
+            {
+                if (rng.NextDouble() < pressShare && NextPress() is { } press) burstPresses.Add(press);
+                else burst.Add(Next());
+            }
+            var (burstDone, burstPeak, stopped) = await WaitForReplies(peer, Probe, burst.Count, burstPresses.Count, TimeSpan.FromSeconds(maxSeconds));
             var b = Analyse(peer, burst, senders);
+            var bp = AnalysePresses(peer, burstPresses);
             var after = await Probe() ?? before;
             var burstSyncs = after.Syncs - before.Syncs;
-            ok &= burstDone && b.Good;
-            phases.Add($"burst: {burst.Count} updates queued at once → {b.Replies} replies in {b.Seconds:0.0} s = {b.Replies / b.Seconds:0} updates/s"
+            ok &= burstDone && b.Good && bp.Good;
+            var burstSeconds = Math.Max(b.Seconds, bp.Seconds);
+            phases.Add($"burst: {burst.Count + burstPresses.Count} updates queued at once → {b.Replies} replies and {bp.Answered} press answers in {burstSeconds:0.0} s = {(b.Replies + bp.Answered) / burstSeconds:0} updates/s"
                 + (burstDone ? "" : stopped ? " (THE BOT STOPPED)" : $" (INCOMPLETE at the {maxSeconds} s bound)"));
-            phases.Add(CpuLine(before, after, burst.Count, inProcess));
+            phases.Add(CpuLine(before, after, burst.Count + burstPresses.Count, inProcess));
             phases.Add($"  latency served→reply: p50 {b.P50:0} ms, p99 {b.P99:0} ms, max {b.Max:0} ms (all queued at once: latency is mostly waiting in the backlog)");
             phases.Add($"  replies over time: the first 10% by {b.TenthAt:0.0} s, half by {b.HalfAt:0.0} s; replies waiting in the outbox peaked at {burstPeak}");
             phases.Add($"  per-person order in each chat: {(b.OutOfOrder == 0 ? "kept" : $"{b.OutOfOrder} replies OUT OF ORDER")} over {b.Chats} chats; missing {b.Missing}, duplicate/unexpected {b.Extra}; "
                 + $"group-buy edits {peer.Accepted().Count(m => m.Method == "editmessagetext")}; getChatAdministrators calls {peer.AdminCalls}");
-            phases.Add($"  fsyncs: {burstSyncs} journal fsyncs for {burst.Count} updates = {(double)burstSyncs / burst.Count:0.000} per update (each update is its own unit, each send's result another; LiteDB, written behind, adds its own every 2 s)");
+            if (burstPresses.Count > 0) phases.Add(PressLine(bp, burstPresses));
+            phases.Add($"  fsyncs: {burstSyncs} journal fsyncs for {burst.Count + burstPresses.Count} updates = {(double)burstSyncs / (burst.Count + burstPresses.Count):0.000} per update (each update is its own unit, each send's result another; LiteDB, written behind, adds its own every 2 s)");
 
             // 4. Paced: a steady input rate, for latency at a given load.
             foreach (var rate in pacedRates)
@@ -165,23 +226,30 @@ public static class InboundBench
                 if (await Probe() is not { Stopping: false } pacedBefore) break;
                 peer.ResetStats();
                 var paced = new List<(long Chat, int Message)>(rate * pacedSeconds);
+                var pacedPresses = new List<Press>();
                 var feed = Stopwatch.StartNew();
-                while (paced.Count < rate * pacedSeconds && feed.Elapsed < TimeSpan.FromSeconds(pacedSeconds + 30))
+                while (paced.Count + pacedPresses.Count < rate * pacedSeconds && feed.Elapsed < TimeSpan.FromSeconds(pacedSeconds + 30))
                 {
                     var due = Math.Min(rate * pacedSeconds, (int)(feed.Elapsed.TotalSeconds * rate));
-                    while (paced.Count < due) paced.Add(Next());
+                    while (paced.Count + pacedPresses.Count < due)
+                    {
+                        if (rng.NextDouble() < pressShare && NextPress() is { } press) pacedPresses.Add(press);
+                        else paced.Add(Next());
+                    }
                     await Task.Delay(2);
                 }
                 var fedIn = feed.Elapsed.TotalSeconds;
                 var backlog = paced.Count - peer.Replies;
-                var (pacedDone, pacedPeak, pacedStopped) = await WaitForReplies(peer, Probe, paced.Count, TimeSpan.FromSeconds(maxSeconds));
+                var (pacedDone, pacedPeak, pacedStopped) = await WaitForReplies(peer, Probe, paced.Count, pacedPresses.Count, TimeSpan.FromSeconds(maxSeconds));
                 var p = Analyse(peer, paced, senders);
+                var pp = AnalysePresses(peer, pacedPresses);
                 var pacedAfter = await Probe() ?? pacedBefore;
-                ok &= pacedDone && p.Good;
-                phases.Add($"paced {rate}/s: {paced.Count} updates fed in {fedIn:0.0} s ({backlog} unanswered when feeding ended) → all answered {p.Seconds:0.0} s after the first was served"
+                ok &= pacedDone && p.Good && pp.Good;
+                phases.Add($"paced {rate}/s: {paced.Count + pacedPresses.Count} updates fed in {fedIn:0.0} s ({backlog} unanswered when feeding ended) → all answered {Math.Max(p.Seconds, pp.Seconds):0.0} s after the first was served"
                     + (pacedDone ? "" : pacedStopped ? " (THE BOT STOPPED)" : $" (INCOMPLETE at the {maxSeconds} s bound)"));
                 phases.Add($"  latency served→reply: p50 {p.P50:0.0} ms, p90 {p.P90:0.0} ms, p99 {p.P99:0.0} ms, max {p.Max:0} ms; order {(p.OutOfOrder == 0 ? "kept" : $"{p.OutOfOrder} OUT OF ORDER")}; missing {p.Missing}; outbox peak {pacedPeak}");
-                phases.Add(CpuLine(pacedBefore, pacedAfter, paced.Count, inProcess));
+                if (pacedPresses.Count > 0) phases.Add(PressLine(pp, pacedPresses));
+                phases.Add(CpuLine(pacedBefore, pacedAfter, paced.Count + pacedPresses.Count, inProcess));
             }
         }
         catch (InvalidOperationException ex)
@@ -204,7 +272,8 @@ public static class InboundBench
             result.AppendLine($"store: {groupCount} groups, {memberCount} members, {groupCount / 10} group-own FAQ answers + config/faq.json (seeded in {seedSeconds:0.0} s); {gameChats} chats with an open group buy");
             result.AppendLine("storage: durable: every update one unit, made durable by the journal's group commit before its reply is sent");
             result.AppendLine("limits: OFF for this run — the peer enforces none and Outbox:* are set to 1,000,000 — so the bot's own speed is measured");
-            result.AppendLine($"mix: {1 - joinShare:P0} /faq <words> over all {groupCount} chats, {joinShare:P0} /join in the game chats; users drawn from {memberCount} members");
+            result.AppendLine($"mix: {1 - joinShare - pressShare:P0} /faq <words> over all {groupCount} chats, {joinShare:P0} /join in the group-buy chats, "
+                + $"{pressShare:P0} button presses in {lotteries} red-packet lotteries of {LotterySlots} (Join until full, then Grab; a played-out lottery's share goes to messages); users drawn from {memberCount} members");
             foreach (var line in phases) result.AppendLine(line);
             if (inProcess)
                 result.AppendLine($"memory: peak working set {Measure.Mb(memory.PeakWorkingSet)}, peak managed heap {Measure.Mb(memory.PeakManagedHeap)} (one process: bot + load peer + benchmark)");
@@ -230,8 +299,8 @@ public static class InboundBench
 
     private static string UserName(long user) => $"用户{user - FirstUser}";
 
-    /// <summary>Until the peer has a reply per update, or the bot stopped, or nothing moved for 30 s, or the bound.</summary>
-    private static async Task<(bool Done, int PeakOutbox, bool Stopped)> WaitForReplies(LoadPeer peer, Func<Task<BotStats?>> probe, int expected, TimeSpan bound)
+    /// <summary>Until the peer has a reply per message and an answer per press, or the bot stopped, or nothing moved for 30 s, or the bound.</summary>
+    private static async Task<(bool Done, int PeakOutbox, bool Stopped)> WaitForReplies(LoadPeer peer, Func<Task<BotStats?>> probe, int expected, int presses, TimeSpan bound)
     {
         var run = Stopwatch.StartNew();
         var lastProgress = Stopwatch.StartNew();
@@ -242,10 +311,10 @@ public static class InboundBench
         var pending = 0;
         var stopped = false;
         var taken = peer.UnconfirmedUpdates;
-        while (peer.Replies < expected && run.Elapsed < bound && lastProgress.Elapsed < TimeSpan.FromSeconds(30) && !stopped)
+        while ((peer.Replies < expected || peer.CallbackAnswerCount < presses) && run.Elapsed < bound && lastProgress.Elapsed < TimeSpan.FromSeconds(30) && !stopped)
         {
             await Task.Delay(20);
-            var now = peer.Replies;
+            var now = peer.Replies + peer.CallbackAnswerCount;
             var left = peer.UnconfirmedUpdates;
             // The bot's own figures every 100 ms: asking costs the bot a little CPU.
             if (lastProbe.Elapsed > TimeSpan.FromMilliseconds(100))
@@ -262,7 +331,7 @@ public static class InboundBench
                 Console.Error.WriteLine($"  {run.Elapsed.TotalSeconds,5:0} s: {now} of {expected} replies; {left} updates not yet taken by the bot; {pending} replies waiting in the outbox");
             }
         }
-        return (peer.Replies >= expected, peakOutbox, stopped);
+        return (peer.Replies >= expected && peer.CallbackAnswerCount >= presses, peakOutbox, stopped);
     }
 
     /// <summary>The bot's CPU time per update over a phase (user + system), its allocations and collections.</summary>
@@ -282,6 +351,53 @@ public static class InboundBench
             return "?";
         }
     }
+
+    private const int LotterySlots = 5;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^g:(\d+):join$")]
+    private static partial System.Text.RegularExpressions.Regex JoinButton();
+
+    private sealed class Lottery(long chat, int messageId, int gameId)
+    {
+        public long Chat { get; } = chat;
+        public int MessageId { get; } = messageId;
+        public int GameId { get; } = gameId;
+        public List<long> Players { get; } = [];
+        public int Grabs { get; set; }
+    }
+
+    private sealed record Press(string CallbackId, string Verb);
+
+    private sealed record PressAnalysis(int Answered, int Unanswered, int Duplicates, double Seconds, double P50, double P99, double Max)
+    {
+        public bool Good => Unanswered == 0 && Duplicates == 0;
+    }
+
+    /// <summary>Each press answered once (answerCallbackQuery), and how long after its update was served.</summary>
+    private static PressAnalysis AnalysePresses(LoadPeer peer, List<Press> presses)
+    {
+        var wanted = presses.Select(p => p.CallbackId).ToHashSet();
+        var first = new Dictionary<string, CallbackAnswer>();
+        var duplicates = 0;
+        foreach (var a in peer.CallbackAnswers().Where(a => wanted.Contains(a.CallbackId)))
+            if (!first.TryAdd(a.CallbackId, a)) duplicates++;
+        var latencies = new List<double>();
+        long start = long.MaxValue, end = 0;
+        foreach (var (id, a) in first)
+        {
+            if (peer.CallbackServedAt(id) is not { } served) continue;
+            latencies.Add(Measure.Ms(served, a.At));
+            start = Math.Min(start, served);
+            end = Math.Max(end, a.At);
+        }
+        latencies.Sort();
+        return new PressAnalysis(first.Count, presses.Count - first.Count, duplicates, end > start ? Measure.Seconds(start, end) : 0,
+            Measure.Percentile(latencies, 50), Measure.Percentile(latencies, 99), latencies.Count > 0 ? latencies[^1] : double.NaN);
+    }
+
+    private static string PressLine(PressAnalysis a, List<Press> presses) =>
+        $"  presses: {presses.Count(p => p.Verb == "join")} joins + {presses.Count(p => p.Verb == "grab")} grabs; answered {a.Answered}, unanswered {a.Unanswered}, "
+        + $"answered twice {a.Duplicates}; served→answer p50 {a.P50:0.0} ms, p99 {a.P99:0.0} ms, max {a.Max:0} ms";
 
     private sealed record Analysis(int Replies, double Seconds, double P50, double P90, double P99, double Max, double TenthAt, double HalfAt,
         int OutOfOrder, int Chats, int Missing, int Extra)
