@@ -62,16 +62,19 @@ public sealed class TelegramAdapter(
         }
 
         var failures = 0;
+        var accepted = Task.CompletedTask;
         while (!ct.IsCancellationRequested)
         {
             IReadOnlyList<Update> updates;
             try
             {
+                // The offset of the next getUpdates tells Telegram the last batch arrived: only once it is on disk.
+                await accepted;
                 var batch = await client.GetUpdates(inbox.LastUpdateId + 1, 100, options.Value.PollTimeoutSeconds, AllowedUpdates, ct);
                 failures = 0;
                 LastContact = time.GetUtcNow();
-                // Stored (one unit, durable) before the next getUpdates tells Telegram they arrived.
-                updates = await inbox.Accept(batch);
+                // Stored in one unit, handled at once: the handlers' units follow it into the journal's next group commit.
+                (updates, accepted) = inbox.Accept(batch);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {

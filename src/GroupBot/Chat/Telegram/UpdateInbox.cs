@@ -45,19 +45,24 @@ public sealed class UpdateInbox
     /// <summary>How many stored updates wait to be handled.</summary>
     public int Waiting => _inbox.Count;
 
-    /// <summary>Stores the new updates of a batch in one unit and waits until it is durable; returns them (repeats dropped).</summary>
-    public async Task<IReadOnlyList<Update>> Accept(IReadOnlyList<Update> updates)
+    /// <summary>
+    /// Stores the new updates of a batch in one unit; returns them (repeats dropped) and when the unit is durable. They may
+    /// be handled at once: a handler's unit comes after this one in the journal, so nothing it sends goes out before the
+    /// batch is on disk. Telegram must not hear that they arrived (the next getUpdates' offset) before <c>Durable</c>.
+    /// </summary>
+    public (IReadOnlyList<Update> Fresh, Task Durable) Accept(IReadOnlyList<Update> updates)
     {
         var fresh = updates.Where(u => u.Id > LastUpdateId).ToList();
-        if (fresh.Count == 0) return [];
+        if (fresh.Count == 0) return ([], Task.CompletedTask);
         using var unit = _db.Begin();
         foreach (var update in fresh)
             _inbox.Put(new InboxUpdate { Id = update.Id, Json = JsonSerializer.Serialize(update, JsonBotAPI.Options) });
         var last = fresh.Max(u => u.Id);
         _db.SetValue(OffsetKey, last.ToString());
-        await unit.CommitAsync();
+        // In memory now (the handlers see the rows), on disk with the journal's next group commit.
+        var durable = unit.CommitAsync();
         LastUpdateId = last;
-        return fresh;
+        return (fresh, durable);
     }
 
     private readonly TimeProvider _time;
@@ -105,8 +110,16 @@ public sealed class UpdateInbox
         return true;
     }
 
-    /// <summary>An update that means nothing to the bot: dropped in a unit of its own.</summary>
-    public void Drop(int updateId) => _db.Write(() => MarkHandled(updateId));
+    /// <summary>
+    /// An update that means nothing to the bot: dropped in a unit of its own, not waited for (the poller goes on; lost in a
+    /// crash, it is read again at the next start and dropped again).
+    /// </summary>
+    public void Drop(int updateId)
+    {
+        using var unit = _db.Begin();
+        MarkHandled(updateId);
+        _ = unit.CommitAsync();
+    }
 
     /// <summary>In the handler's unit: the update is done with.</summary>
     public void MarkHandled(int updateId) => _inbox.Delete(updateId);
