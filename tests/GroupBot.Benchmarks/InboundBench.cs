@@ -249,7 +249,8 @@ public static partial class InboundBench
                     + (pacedDone ? "" : pacedStopped ? " (THE BOT STOPPED)" : $" (INCOMPLETE at the {maxSeconds} s bound)"));
                 phases.Add($"  latency served→reply: p50 {p.P50:0.0} ms, p90 {p.P90:0.0} ms, p99 {p.P99:0.0} ms, max {p.Max:0} ms; order {(p.OutOfOrder == 0 ? "kept" : $"{p.OutOfOrder} OUT OF ORDER")}; missing {p.Missing}; outbox peak {pacedPeak}");
                 if (pacedPresses.Count > 0) phases.Add(PressLine(pp, pacedPresses));
-                phases.Add(CpuLine(pacedBefore, pacedAfter, paced.Count + pacedPresses.Count, inProcess));
+                phases.Add(CpuLine(pacedBefore, pacedAfter, paced.Count + pacedPresses.Count, inProcess)
+                    + $"; fsyncs {(double)(pacedAfter.Syncs - pacedBefore.Syncs) / (paced.Count + pacedPresses.Count):0.00} per update");
             }
         }
         catch (InvalidOperationException ex)

@@ -132,8 +132,19 @@ internal sealed class Journal : IDisposable
         }
     }
 
+    /// <summary>
+    /// While units commit from many chats at once, an fsync starts at most this often: the records that arrive meanwhile
+    /// share it. An fsync costs the same CPU for one record as for a hundred (a quarter of a millisecond here), and at
+    /// 1,000 updates a second they took a sixth of the core. A lone unit (one record in the last batch) never waits.
+    /// </summary>
+    public static readonly TimeSpan GroupWindow = TimeSpan.FromMilliseconds(GroupWindowMs);
+
+    private const int GroupWindowMs = 3;
+
     private void WriteLoop()
     {
+        long lastSync = 0;
+        var lastBatch = 0;
         while (true)
         {
             List<Record> batch;
@@ -145,10 +156,15 @@ internal sealed class Journal : IDisposable
                     Monitor.Wait(_lock);
                 }
                 _writerWaiting = false;
+                // A real-time wait, not the injectable clock's: it only groups fsyncs and never decides anything.
+                var left = GroupWindow - System.Diagnostics.Stopwatch.GetElapsedTime(lastSync);
+                if (lastBatch > 1 && left > TimeSpan.Zero && !_stopping) Monitor.Wait(_lock, left);
                 if (_queue.Count == 0) return;
                 batch = _queue;
                 _queue = [];
             }
+            lastSync = System.Diagnostics.Stopwatch.GetTimestamp();
+            lastBatch = batch.Count;
             while (!TryWrite(batch))
             {
                 lock (_lock)
