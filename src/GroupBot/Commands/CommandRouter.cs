@@ -64,6 +64,8 @@ public sealed class CommandRouter(CommandRegistry registry, Roles roles, Trust t
         return spec.Secret ? [new DeleteMessage(message.ChatId, message.MessageId), .. actions] : actions;
     }
 
+    private long _answers;
+
     private bool IsRepeat(MessageReceived message, IReadOnlyList<ChatAction> actions)
     {
         var now = time.GetUtcNow();
@@ -71,7 +73,8 @@ public sealed class CommandRouter(CommandRegistry registry, Roles roles, Trust t
         var text = message.Text.Trim();
         var answer = string.Join("\n", actions.Select(a => a switch { SendText t => t.Text, SendPhoto p => p.Caption, _ => "" }));
         var repeat = answer.Length > 0 && _last.TryGetValue(key, out var last) && last.Text == text && last.Answer == answer && now - last.At < RepeatWindow;
-        if (_last.Count > 100_000) _last.Clear(); // only recent senders matter
+        // Only recent senders matter. Count locks the whole dictionary: looked at once in a thousand answers.
+        if (Interlocked.Increment(ref _answers) % 1024 == 0 && _last.Count > 100_000) _last.Clear();
         if (!repeat) _last[key] = (text, answer, now);
         return repeat;
     }

@@ -30,8 +30,7 @@ public sealed class FaqCommands(FaqStore store)
 
     private IReadOnlyList<ChatAction> Ask(CommandContext ctx, string query)
     {
-        var entries = store.Visible(ctx.ChatId);
-        var docs = entries.Select(e => new FaqDoc(e.Key, e.Question, e.Aliases)).ToList();
+        var (entries, docs) = store.VisibleWithDocs(ctx.ChatId);
         var match = FaqMatcher.Match(query, docs);
         var near = match.Near.Select(i => entries[i].Key).ToList();
         if (match.Kind == FaqMatchKind.None)

@@ -13,11 +13,36 @@ public sealed class FaqStore
     public FaqStore(Database db, TimeProvider time)
     {
         _entries = db.Table<long, FaqEntry>("faq", e => e.Id, (e, id) => e.Id = id).Index("ChatId", e => e.ChatId);
+        _entries.Committed += (_, _) => Interlocked.Increment(ref _version);
         _time = time;
     }
 
+    // Every committed change of an entry (or a rollback's restore) makes the kept lists stale.
+    private long _version;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, (long Version, IReadOnlyList<FaqEntry> Entries, IReadOnlyList<FaqDoc> Docs)> _kept = new();
+
     /// <summary>The entries a chat sees, ordered by key: its own, then global ones it has not overridden or hidden.</summary>
-    public IReadOnlyList<FaqEntry> Visible(long chatId)
+    public IReadOnlyList<FaqEntry> Visible(long chatId) => VisibleWithDocs(chatId).Entries;
+
+    /// <summary>
+    /// <see cref="Visible"/> and the same entries as the matcher's docs. Kept per chat until an entry changes: every
+    /// question asks for them, edits are rare. A unit that changed entries sees its own changes.
+    /// </summary>
+    public (IReadOnlyList<FaqEntry> Entries, IReadOnlyList<FaqDoc> Docs) VisibleWithDocs(long chatId)
+    {
+        if (_entries.ChangedInThisUnit) return WithDocs(Compute(chatId));
+        var version = Interlocked.Read(ref _version);
+        if (_kept.TryGetValue(chatId, out var known) && known.Version == version) return (known.Entries, known.Docs);
+        var (entries, docs) = WithDocs(Compute(chatId));
+        if (_kept.Count > 100_000) _kept.Clear();
+        _kept[chatId] = (version, entries, docs);
+        return (entries, docs);
+    }
+
+    private static (IReadOnlyList<FaqEntry>, IReadOnlyList<FaqDoc>) WithDocs(List<FaqEntry> entries) =>
+        (entries, entries.Select(e => new FaqDoc(e.Key, e.Question, e.Aliases)).ToList());
+
+    private List<FaqEntry> Compute(long chatId)
     {
         var own = chatId == FaqEntry.Global ? [] : _entries.Where("ChatId", chatId);
         var overridden = own.Select(e => e.NormKey).ToHashSet();
@@ -30,7 +55,8 @@ public sealed class FaqStore
     public FaqEntry? FindVisible(long chatId, string key)
     {
         var norm = FaqMatcher.Normalize(key);
-        return Visible(chatId).FirstOrDefault(e => e.NormKey == norm);
+        // Edits read the table itself (and so mark what they read for a rollback), never the kept list.
+        return Compute(chatId).FirstOrDefault(e => e.NormKey == norm);
     }
 
     /// <summary>Adds or replaces this chat's answer for a key.</summary>
@@ -76,7 +102,7 @@ public sealed class FaqStore
         foreach (var alias in aliases)
         {
             var norm = FaqMatcher.Normalize(alias);
-            var owner = Visible(chatId).FirstOrDefault(e => e.NormKey != target.NormKey &&
+            var owner = Compute(chatId).FirstOrDefault(e => e.NormKey != target.NormKey &&
                 (e.NormKey == norm || e.Aliases.Any(a => FaqMatcher.Normalize(a) == norm)));
             if (owner is not null || norm.Length == 0) return (FaqEditResult.AliasTaken, alias);
         }

@@ -77,6 +77,9 @@ public sealed class Table<TKey, TRow> : ITable where TKey : notnull where TRow :
     public List<TRow> Uncommitted() =>
         Unit.Current is { } unit ? unit.WritesOf(this).Select(w => w.Row).OfType<TRow>().ToList() : [];
 
+    /// <summary>True when the current unit has put or deleted a row of this table.</summary>
+    public bool ChangedInThisUnit => Unit.Current is { } unit && unit.Wrote(this);
+
     public int Count
     {
         get { lock (_db.Gate) return _rows.Count; }

@@ -68,6 +68,13 @@ public sealed class Unit : IDisposable
 
     internal IEnumerable<UnitWrite> WritesOf(ITable table) => _writes.Where(w => w.Table == table);
 
+    internal bool Wrote(ITable table)
+    {
+        foreach (var w in _writes)
+            if (w.Table == table) return true;
+        return false;
+    }
+
     /// <summary>A committed row this unit read: restored from the store if the unit fails (it may have changed it in place).</summary>
     internal void Touch(ITable table, object key) => _touched.Add((table, key));
 

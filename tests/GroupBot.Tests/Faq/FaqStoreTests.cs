@@ -23,6 +23,26 @@ public sealed class FaqStoreTests : IDisposable
     }
 
     [Fact]
+    public void The_list_kept_per_chat_follows_every_edit_and_a_unit_sees_its_own_edits_first()
+    {
+        Assert.Equal(["发货", "退货"], _store.VisibleWithDocs(ChatA).Docs.Select(d => d.Key)); // kept now
+        _store.Put(ChatA, "营业时间", "9:00–21:00", 1);
+        Assert.Equal(["发货", "营业时间", "退货"], _store.VisibleWithDocs(ChatA).Docs.Select(d => d.Key).Order());
+        Assert.Equal(["发货", "退货"], _store.Visible(ChatB).Select(e => e.Key));
+
+        using (var unit = _db.Begin())
+        {
+            _store.Delete(ChatA, "发货", 1);
+            Assert.DoesNotContain("发货", _store.Visible(ChatA).Select(e => e.Key)); // its own edit, not committed
+            Assert.Contains("发货", _store.Visible(ChatB).Select(e => e.Key));
+        } // rolled back
+        Assert.Contains("发货", _store.Visible(ChatA).Select(e => e.Key));
+
+        _db.Write(() => _store.Delete(ChatA, "营业时间", 1));
+        Assert.Equal(["发货", "退货"], _store.Visible(ChatA).Select(e => e.Key));
+    }
+
+    [Fact]
     public void Every_chat_sees_the_global_entries()
     {
         Assert.Equal(["发货", "退货"], _store.Visible(ChatA).Select(e => e.Key));
