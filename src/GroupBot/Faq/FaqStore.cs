@@ -30,17 +30,26 @@ public sealed class FaqStore
     /// </summary>
     public (IReadOnlyList<FaqEntry> Entries, IReadOnlyList<FaqDoc> Docs) VisibleWithDocs(long chatId)
     {
-        if (_entries.ChangedInThisUnit) return WithDocs(Compute(chatId));
+        if (_entries.ChangedInThisUnit)
+        {
+            var mine = Compute(chatId);
+            return (mine, mine.Select(e => new FaqDoc(e.Key, e.Question, e.Aliases)).ToList());
+        }
         var version = Interlocked.Read(ref _version);
         if (_kept.TryGetValue(chatId, out var known) && known.Version == version) return (known.Entries, known.Docs);
-        var (entries, docs) = WithDocs(Compute(chatId));
+        var entries = Compute(chatId);
+        // One doc per entry for all chats (the global entries are in every chat's list), made again after a change.
+        var shared = _docs;
+        if (shared.Version != version) _docs = shared = new DocsOf(version, new(ReferenceEqualityComparer.Instance));
+        var docs = entries.Select(e => shared.Of.GetOrAdd(e, x => new FaqDoc(((FaqEntry)x).Key, ((FaqEntry)x).Question, ((FaqEntry)x).Aliases))).ToList();
         if (_kept.Count > 100_000) _kept.Clear();
         _kept[chatId] = (version, entries, docs);
         return (entries, docs);
     }
 
-    private static (IReadOnlyList<FaqEntry>, IReadOnlyList<FaqDoc>) WithDocs(List<FaqEntry> entries) =>
-        (entries, entries.Select(e => new FaqDoc(e.Key, e.Question, e.Aliases)).ToList());
+    private DocsOf _docs = new(-1, new());
+
+    private sealed record DocsOf(long Version, System.Collections.Concurrent.ConcurrentDictionary<object, FaqDoc> Of);
 
     private List<FaqEntry> Compute(long chatId)
     {
