@@ -21,7 +21,7 @@ public sealed record TemplateError(string Path, int Line, int Column, string Mes
 /// Every bot text comes from templates/&lt;lang&gt;/&lt;name&gt;.sbn (zh-CN is the default and the fallback).
 /// Files are re-read when they change on disk; a broken edit is logged and the last good version keeps serving.
 /// </summary>
-public sealed class TemplateStore
+public sealed partial class TemplateStore
 {
     public const string DefaultLanguage = "zh-CN";
     private readonly string _root;
@@ -89,9 +89,18 @@ public sealed class TemplateStore
         var (path, stamp) = draft is null ? Find(name, lang) : (PathOf(name, lang), default);
         if (path is null) return (null, $"no template '{name}' in {_root}");
         Template template;
+        string? key = null;
         try
         {
-            template = draft is null ? Load(path, stamp) : Parse(draft, path);
+            if (draft is null)
+            {
+                var loaded = Load(path, stamp);
+                template = loaded.Template;
+                // The same model through the same version of a template that reads nothing but its model: the same text.
+                key = loaded.Pure ? RenderKey(path, loaded.Stamp, lang, model) : null;
+                if (key is not null && _rendered.TryGetValue(key, out var known)) return (known, null);
+            }
+            else template = Parse(draft, path);
         }
         catch (InvalidDataException ex)
         {
@@ -112,6 +121,11 @@ public sealed class TemplateStore
             context.Reset();
             context.CachedTemplates.Clear();
             contexts[lang] = context;
+            if (key is not null)
+            {
+                if (_rendered.Count >= MaxRendered) _rendered.Clear();
+                _rendered[key] = text;
+            }
             return (text, null);
         }
         catch (ScriptRuntimeException ex)
@@ -239,11 +253,12 @@ public sealed class TemplateStore
     /// <summary>An edited template did not parse (path, errors with line:column); the last good version keeps serving.</summary>
     public event Action<string, string>? EditRejected;
 
-    private Template Load(string path, DateTime stamp)
+    private Cached Load(string path, DateTime stamp)
     {
-        if (_cache.TryGetValue(path, out var cached) && cached.Stamp == stamp) return cached.Template;
+        if (_cache.TryGetValue(path, out var cached) && cached.Stamp == stamp) return cached;
 
-        var template = Template.Parse(File.ReadAllText(path), path);
+        var source = File.ReadAllText(path);
+        var template = Template.Parse(source, path);
         if (template.HasErrors)
         {
             var errors = string.Join("; ", ToErrors(path, template));
@@ -251,14 +266,13 @@ public sealed class TemplateStore
             {
                 _log.LogError("Template edit rejected, keeping the last good version: {Errors}", errors);
                 EditRejected?.Invoke(path, errors);
-                _cache[path] = cached with { Stamp = stamp };
-                return cached.Template;
+                _cache[path] = cached = cached with { Stamp = stamp };
+                return cached;
             }
             throw new InvalidDataException(errors);
         }
         if (cached is not null) _log.LogInformation("Template {Template} reloaded", path);
-        _cache[path] = new Cached(stamp, template);
-        return template;
+        return _cache[path] = new Cached(stamp, template, IsPure(source));
     }
 
     // Scriban's default context deep-copies its built-in functions for every render; one read-only copy serves all
@@ -304,7 +318,67 @@ public sealed class TemplateStore
         template.Messages.Where(m => m.Type == ParserMessageType.Error)
             .Select(m => new TemplateError(path, m.Span.Start.Line + 1, m.Span.Start.Column + 1, m.Message));
 
-    private sealed record Cached(DateTime Stamp, Template Template);
+    /// <param name="Pure">reads nothing but its model and our helpers (no clock, no randomness, no partials): its text can be kept</param>
+    private sealed record Cached(DateTime Stamp, Template Template, bool Pure);
+
+    // Any mention of these, even in plain text, and the template's renders are not kept: it may read the clock or chance,
+    // or include a partial that changes on its own.
+    [GeneratedRegex(@"\b(date|math|random|include|import|rnd)\b")]
+    private static partial Regex Impure();
+
+    private static bool IsPure(string source) => !Impure().IsMatch(source);
+
+    // Rendered texts of pure templates by template version, language and model: the same FAQ answer or usage line is asked
+    // for again and again. Bounded: emptied when full.
+    private readonly ConcurrentDictionary<string, string> _rendered = new();
+    private const int MaxRendered = 4096;
+
+    /// <summary>
+    /// A key that names the render exactly (the file and its version, the language, every member of the model), or null
+    /// when the model holds anything but text, numbers, flags and lists of them.
+    /// </summary>
+    private static string? RenderKey(string path, DateTime stamp, string lang, object? model)
+    {
+        var key = new System.Text.StringBuilder(256);
+        Add(key, path);
+        Add(key, stamp.Ticks.ToString(CultureInfo.InvariantCulture));
+        Add(key, lang);
+        if (model is null) return key.ToString();
+        if (model is IScriptObject or System.Collections.IDictionary) return null;
+        foreach (var (name, get, _) in MembersOf.GetOrAdd(model.GetType(), type => Members(type, StandardMemberRenamer.Default)))
+        {
+            Add(key, name);
+            if (!AddValue(key, get(model))) return null;
+        }
+        return key.ToString();
+    }
+
+    private static bool AddValue(System.Text.StringBuilder key, object? value)
+    {
+        switch (value)
+        {
+            case null:
+                key.Append('n');
+                return true;
+            case string s:
+                Add(key.Append('s'), s);
+                return true;
+            case bool or int or long or short or byte or decimal or double or float or Enum:
+                Add(key.Append('v'), Convert.ToString(value, CultureInfo.InvariantCulture) + value.GetType().Name);
+                return true;
+            case System.Collections.IEnumerable list:
+                key.Append('[');
+                foreach (var item in list)
+                    if (item is System.Collections.IEnumerable and not string || !AddValue(key, item)) return false;
+                key.Append(']');
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    // Length first: no text can be mistaken for a separator.
+    private static void Add(System.Text.StringBuilder key, string text) => key.Append(text.Length).Append(':').Append(text);
 
     private static readonly AsyncLocal<IReadOnlyDictionary<string, string>?> Drafts = new();
 

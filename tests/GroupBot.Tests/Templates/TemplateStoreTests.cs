@@ -30,6 +30,30 @@ public sealed class TemplateStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_kept_render_follows_the_model_the_language_and_every_edit_and_a_template_reading_chance_is_never_kept()
+    {
+        var root = Path.Combine(_dir.Path, "kept");
+        Directory.CreateDirectory(Path.Combine(root, "zh-CN"));
+        Directory.CreateDirectory(Path.Combine(root, "en"));
+        var file = Path.Combine(root, "zh-CN", "answer.sbn");
+        File.WriteAllText(file, "{{ key }}: {{ near | array.join \"、\" }} {{ lang }} {{ unsure }}");
+        var store = new TemplateStore(root, NullLogger<TemplateStore>.Instance);
+        Assert.Equal("发货: 物流、快递 zh-CN false", store.Render("answer", "zh-CN", new { Key = "发货", Near = new List<string> { "物流", "快递" }, Unsure = false }));
+        Assert.Equal("发货: 物流、快递 zh-CN false", store.Render("answer", "zh-CN", new { Key = "发货", Near = new List<string> { "物流", "快递" }, Unsure = false }));
+        Assert.Equal("发货: 物流 zh-CN false", store.Render("answer", "zh-CN", new { Key = "发货", Near = new List<string> { "物流" }, Unsure = false }));
+        Assert.Equal("发货: 物流、快递 zh-CN true", store.Render("answer", "zh-CN", new { Key = "发货", Near = new List<string> { "物流", "快递" }, Unsure = true }));
+        Assert.Equal("发货:  en false", store.Render("answer", "en", new { Key = "发货", Near = new List<string>(), Unsure = false })); // falls back to zh-CN
+
+        File.WriteAllText(file, "edited {{ key }}");
+        File.SetLastWriteTimeUtc(file, File.GetLastWriteTimeUtc(file).AddSeconds(1));
+        Assert.Equal("edited 发货", store.Render("answer", "zh-CN", new { Key = "发货", Near = new List<string> { "物流", "快递" }, Unsure = false }));
+
+        File.WriteAllText(Path.Combine(root, "zh-CN", "draw.sbn"), "{{ math.random 1 1000000000 }}");
+        var draws = Enumerable.Range(0, 5).Select(_ => store.Render("draw", "zh-CN", new { Key = "same" })).ToHashSet();
+        Assert.True(draws.Count > 1, "a template that draws at random rendered the same text five times: it was kept");
+    }
+
+    [Fact]
     public void Every_language_has_the_same_templates()
     {
         var zh = Directory.GetFiles(Path.Combine(Repo.Templates, "zh-CN")).Select(Path.GetFileName).Order();
