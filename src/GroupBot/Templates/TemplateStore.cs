@@ -123,7 +123,8 @@ public sealed partial class TemplateStore
             contexts[lang] = context;
             if (key is not null)
             {
-                if (_rendered.Count >= MaxRendered) _rendered.Clear();
+                // Count locks the whole dictionary: a counter of what was added says when to empty it.
+                if (Interlocked.Increment(ref _renderedAdded) % MaxRendered == 0) _rendered.Clear();
                 _rendered[key] = text;
             }
             return (text, null);
@@ -332,6 +333,7 @@ public sealed partial class TemplateStore
     // for again and again. Bounded: emptied when full.
     private readonly ConcurrentDictionary<string, string> _rendered = new();
     private const int MaxRendered = 4096;
+    private long _renderedAdded;
 
     /// <summary>
     /// A key that names the render exactly (the file and its version, the language, every member of the model), or null
