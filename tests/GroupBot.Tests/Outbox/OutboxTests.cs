@@ -253,11 +253,11 @@ public sealed class OutboxQueueTests : IAsyncDisposable
     [Fact]
     public async Task Server_errors_are_retried_with_backoff_and_a_bad_request_is_given_up()
     {
-        _chat.Failures.Enqueue(new ChatApiException(502, "Bad Gateway", transient: true));
-        _chat.Failures.Enqueue(new ChatApiException(400, "Bad Request: chat not found"));
+        _chat.FailuresOf[-1] = new([new ChatApiException(502, "Bad Gateway", transient: true)]);
+        _chat.FailuresOf[-2] = new([new ChatApiException(400, "Bad Request: chat not found")]);
         await _outbox.StartAsync(CancellationToken.None);
         _outbox.Enqueue([new SendText(-1, "retried"), new SendText(-2, "refused")]);
-        await WaitUntil(() => _chat.Failures.Count == 0 && _outbox.PendingCount == 1);
+        await WaitUntil(() => _chat.FailuresOf.Values.All(q => q.Count == 0) && _outbox.PendingCount == 1);
         for (var i = 0; i < 100 && _chat.Sent.Count < 1; i++)
         {
             _time.Advance(TimeSpan.FromMilliseconds(100));
@@ -404,6 +404,10 @@ public sealed class OutboxQueueTests : IAsyncDisposable
     private sealed class ScriptedChat : IChatAdapter
     {
         public Queue<Exception> Failures { get; } = new();
+
+        /// <summary>Failures of the next calls to one chat (sends to two chats run at once: a shared queue would race).</summary>
+        public Dictionary<long, Queue<Exception>> FailuresOf { get; } = [];
+
         public List<ChatAction> Sent { get; } = [];
         public int LastId { get; private set; } = 500;
         public string BotUsername => "t";
@@ -432,7 +436,8 @@ public sealed class OutboxQueueTests : IAsyncDisposable
                 if (Gate is { } gate) await gate.Task.WaitAsync(ct);
                 lock (this)
                 {
-                    if (Failures.TryDequeue(out var failure)) throw failure;
+                    if (FailuresOf.TryGetValue(action.ChatId, out var own) && own.TryDequeue(out var failure)) throw failure;
+                    if (Failures.TryDequeue(out failure)) throw failure;
                     Sent.Add(action);
                     return ++LastId;
                 }
