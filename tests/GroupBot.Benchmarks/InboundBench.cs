@@ -377,22 +377,8 @@ public static partial class InboundBench
     /// <summary>Each press answered once (answerCallbackQuery), and how long after its update was served.</summary>
     private static PressAnalysis AnalysePresses(LoadPeer peer, List<Press> presses)
     {
-        var wanted = presses.Select(p => p.CallbackId).ToHashSet();
-        var first = new Dictionary<string, CallbackAnswer>();
-        var duplicates = 0;
-        foreach (var a in peer.CallbackAnswers().Where(a => wanted.Contains(a.CallbackId)))
-            if (!first.TryAdd(a.CallbackId, a)) duplicates++;
-        var latencies = new List<double>();
-        long start = long.MaxValue, end = 0;
-        foreach (var (id, a) in first)
-        {
-            if (peer.CallbackServedAt(id) is not { } served) continue;
-            latencies.Add(Measure.Ms(served, a.At));
-            start = Math.Min(start, served);
-            end = Math.Max(end, a.At);
-        }
-        latencies.Sort();
-        return new PressAnalysis(first.Count, presses.Count - first.Count, duplicates, end > start ? Measure.Seconds(start, end) : 0,
+        var (first, duplicates, _, latencies, seconds) = peer.AnswersTo(presses.Select(p => p.CallbackId).ToHashSet());
+        return new PressAnalysis(first.Count, presses.Count - first.Count, duplicates, seconds,
             Measure.Percentile(latencies, 50), Measure.Percentile(latencies, 99), latencies.Count > 0 ? latencies[^1] : double.NaN);
     }
 

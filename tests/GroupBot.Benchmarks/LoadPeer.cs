@@ -42,6 +42,9 @@ public sealed record AcceptedMessage(string Method, long ChatId, int MessageId, 
 /// <param name="At">Stopwatch timestamp of arrival</param>
 public sealed record CallbackAnswer(string CallbackId, string? Text, long At);
 
+/// <summary>See <see cref="LoadPeer.AnswersTo"/>.</summary>
+public sealed record PressAnswers(Dictionary<string, CallbackAnswer> First, int Duplicates, int Stray, List<double> LatenciesMs, double Seconds);
+
 /// <summary>
 /// A small, fast Telegram Bot API server for benchmarks, on Kestrel at 127.0.0.1 (a free port). Serves
 /// /bot{token}/{method} for what GroupBot calls, queues updates the benchmark puts in (served by getUpdates with
@@ -286,6 +289,32 @@ public sealed class LoadPeer : IAsyncDisposable
     public List<CallbackAnswer> CallbackAnswers()
     {
         lock (_logLock) return [.. _callbackAnswers];
+    }
+
+    /// <summary>
+    /// What became of these presses: the first answer to each, answers repeated, answers to other ids, and each answered
+    /// press's latency (served → answer, sorted) with the span from the first served to the last answer.
+    /// </summary>
+    public PressAnswers AnswersTo(IReadOnlySet<string> presses)
+    {
+        var first = new Dictionary<string, CallbackAnswer>();
+        int duplicates = 0, stray = 0;
+        foreach (var a in CallbackAnswers())
+        {
+            if (!presses.Contains(a.CallbackId)) stray++;
+            else if (!first.TryAdd(a.CallbackId, a)) duplicates++;
+        }
+        var latencies = new List<double>(first.Count);
+        long start = long.MaxValue, end = 0;
+        foreach (var (id, a) in first)
+        {
+            if (CallbackServedAt(id) is not { } served) continue;
+            latencies.Add(Measure.Ms(served, a.At));
+            start = Math.Min(start, served);
+            end = Math.Max(end, a.At);
+        }
+        latencies.Sort();
+        return new PressAnswers(first, duplicates, stray, latencies, end > start ? Measure.Seconds(start, end) : 0);
     }
 
     public int CallbackAnswerCount

@@ -115,20 +115,7 @@ public static partial class PressBench
             var pendingLeft = outbox.PendingCount;
 
             // 4. Answers: latency from the moment the update was served to the moment its answer reached the peer.
-            var answers = peer.CallbackAnswers();
-            var firstAnswer = new Dictionary<string, CallbackAnswer>();
-            var duplicateAnswers = 0;
-            var strayAnswers = 0;
-            foreach (var a in answers)
-            {
-                if (!wanted.Contains(a.CallbackId)) strayAnswers++;
-                else if (!firstAnswer.TryAdd(a.CallbackId, a)) duplicateAnswers++;
-            }
-            var latencies = new List<double>(presses.Count);
-            foreach (var p in presses)
-                if (firstAnswer.TryGetValue(p.CallbackId, out var a) && peer.CallbackServedAt(p.CallbackId) is { } served)
-                    latencies.Add(Measure.Ms(served, a.At));
-            latencies.Sort();
+            var (firstAnswer, duplicateAnswers, strayAnswers, latencies, _) = peer.AnswersTo(wanted);
             var unanswered = presses.Count - firstAnswer.Count;
             double p50 = Measure.Percentile(latencies, 50), p90 = Measure.Percentile(latencies, 90), p99 = Measure.Percentile(latencies, 99);
             var max = latencies.Count > 0 ? latencies[^1] : double.NaN;

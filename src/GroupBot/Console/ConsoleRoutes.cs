@@ -259,8 +259,8 @@ public static class ConsoleRoutes
         Get("/api/faq/try", (http, _) =>
         {
             var q = TelegramText.Quote(http.Request.Query["q"].ToString().Trim(), 200);
-            var visible = faq.Visible(0);
-            var match = FaqMatcher.Match(q, visible.Select(e => new FaqDoc(e.Key, e.Question, e.Aliases)).ToList());
+            var (visible, docs) = faq.VisibleWithDocs(0);
+            var match = FaqMatcher.Match(q, docs);
             return Ok(new
             {
                 kind = match.Kind.ToString(), best = match.Kind == FaqMatchKind.None ? null : visible[match.Best],

@@ -33,7 +33,7 @@ public sealed class FaqStore
         if (_entries.ChangedInThisUnit)
         {
             var mine = Compute(chatId);
-            return (mine, mine.Select(e => new FaqDoc(e.Key, e.Question, e.Aliases)).ToList());
+            return (mine, mine.Select(DocOf).ToList());
         }
         var version = Interlocked.Read(ref _version);
         if (_kept.TryGetValue(chatId, out var known) && known.Version == version) return (known.Entries, known.Docs);
@@ -41,7 +41,7 @@ public sealed class FaqStore
         // One doc per entry for all chats (the global entries are in every chat's list), made again after a change.
         var shared = _docs;
         if (shared.Version != version) _docs = shared = new DocsOf(version, new(ReferenceEqualityComparer.Instance));
-        var docs = entries.Select(e => shared.Of.GetOrAdd(e, x => new FaqDoc(((FaqEntry)x).Key, ((FaqEntry)x).Question, ((FaqEntry)x).Aliases))).ToList();
+        var docs = entries.Select(e => shared.Of.GetOrAdd(e, DocOf)).ToList();
         if (_kept.Count > 100_000) _kept.Clear();
         _kept[chatId] = (version, entries, docs);
         return (entries, docs);
@@ -49,7 +49,9 @@ public sealed class FaqStore
 
     private DocsOf _docs = new(-1, new());
 
-    private sealed record DocsOf(long Version, System.Collections.Concurrent.ConcurrentDictionary<object, FaqDoc> Of);
+    private sealed record DocsOf(long Version, System.Collections.Concurrent.ConcurrentDictionary<FaqEntry, FaqDoc> Of);
+
+    private static FaqDoc DocOf(FaqEntry entry) => new(entry.Key, entry.Question, entry.Aliases);
 
     private List<FaqEntry> Compute(long chatId)
     {

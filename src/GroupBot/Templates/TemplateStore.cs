@@ -111,7 +111,7 @@ public sealed partial class TemplateStore
         if (!contexts.Remove(lang, out var context)) context = NewContext(lang);
         context.PushGlobal(HelpersOf.GetOrAdd(lang, Helpers));
         var globals = new ScriptObject();
-        if (model is not null) Import(globals, model, context.MemberRenamer);
+        if (model is not null) Import(globals, model);
         context.PushGlobal(globals);
         try
         {
@@ -145,22 +145,25 @@ public sealed partial class TemplateStore
 
     /// <summary>
     /// The model's public fields and properties as the template's variables, as Scriban's Import does for an object,
-    /// with the members of each type looked up once: Import reflects over the type on every call.
+    /// with the members of each type looked up once: Import reflects over the type on every call. Names as our contexts
+    /// give them (Scriban's standard renamer: snake_case).
     /// </summary>
-    private static void Import(ScriptObject globals, object model, MemberRenamerDelegate renamer)
+    private static void Import(ScriptObject globals, object model)
     {
         if (model is IScriptObject or System.Collections.IDictionary)
         {
-            globals.Import(model, renamer: renamer);
+            globals.Import(model, renamer: StandardMemberRenamer.Default);
             return;
         }
-        foreach (var (name, get, readOnly) in MembersOf.GetOrAdd(model.GetType(), type => Members(type, renamer)))
+        foreach (var (name, get, readOnly) in MembersOf(model.GetType()))
             globals.SetValue(name, get(model), readOnly);
     }
 
-    private static readonly ConcurrentDictionary<Type, (string Name, Func<object, object?> Get, bool ReadOnly)[]> MembersOf = new();
+    private static readonly ConcurrentDictionary<Type, (string Name, Func<object, object?> Get, bool ReadOnly)[]> Members = new();
 
-    private static (string, Func<object, object?>, bool)[] Members(Type type, MemberRenamerDelegate renamer)
+    private static (string Name, Func<object, object?> Get, bool ReadOnly)[] MembersOf(Type type) => Members.GetOrAdd(type, ScanMembers);
+
+    private static (string, Func<object, object?>, bool)[] ScanMembers(Type type)
     {
         // Base types first, as Scriban imports them (a member declared again further down wins).
         var chain = new Stack<Type>();
@@ -171,17 +174,17 @@ public sealed partial class TemplateStore
         {
             foreach (var field in t.GetFields(declared))
                 if (field.GetCustomAttribute<ScriptMemberIgnoreAttribute>() is null)
-                    members.Add((NameOf(field, renamer), field.GetValue, field.IsInitOnly || field.IsLiteral));
+                    members.Add((NameOf(field), field.GetValue, field.IsInitOnly || field.IsLiteral));
             foreach (var property in t.GetProperties(declared))
                 if (property is { CanRead: true, GetMethod.IsPublic: true } && property.GetIndexParameters().Length == 0
                     && property.GetCustomAttribute<ScriptMemberIgnoreAttribute>() is null)
-                    members.Add((NameOf(property, renamer), property.GetValue, false));
+                    members.Add((NameOf(property), property.GetValue, false));
         }
         return [.. members];
     }
 
-    private static string NameOf(MemberInfo member, MemberRenamerDelegate renamer) =>
-        renamer(member) is { Length: > 0 } name ? name : member.Name;
+    private static string NameOf(MemberInfo member) =>
+        StandardMemberRenamer.Default(member) is { Length: > 0 } name ? name : member.Name;
 
     /// <summary>Every template name (relative, without .sbn) of a language.</summary>
     public IEnumerable<string> Names(string lang)
@@ -347,7 +350,7 @@ public sealed partial class TemplateStore
         Add(key, lang);
         if (model is null) return key.ToString();
         if (model is IScriptObject or System.Collections.IDictionary) return null;
-        foreach (var (name, get, _) in MembersOf.GetOrAdd(model.GetType(), type => Members(type, StandardMemberRenamer.Default)))
+        foreach (var (name, get, _) in MembersOf(model.GetType()))
         {
             Add(key, name);
             if (!AddValue(key, get(model))) return null;
