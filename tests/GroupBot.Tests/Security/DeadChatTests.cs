@@ -1,5 +1,6 @@
 using GroupBot.Chat;
 using GroupBot.Community;
+using GroupBot.Pipeline;
 using GroupBot.Tests.Support;
 
 namespace GroupBot.Tests.Security;
@@ -40,7 +41,13 @@ public sealed class DeadChatTests : IAsyncLifetime
     {
         // The bot was kicked without Telegram telling it (the update was lost): the next posts get 403.
         _bot.Chat_.Gone[Kicked.Id] = true;
-        var day1 = await _bot.AdvanceAll(TimeSpan.FromHours(14)); // 20:00 → 10:00 Shanghai
+        // Both schedules fire before Telegram's first refusal comes back (a round trip): both posts are tried there.
+        _bot.Chat_.HoldRefusals = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _bot.Chat_.Take();
+        _bot.Time.Advance(TimeSpan.FromHours(14)); // 20:00 → 10:00 Shanghai
+        await _bot.Get<ChatQueues>().Drain();
+        _bot.Chat_.HoldRefusals.SetResult();
+        var day1 = await _bot.Settle(TimeSpan.Zero);
         Assert.Equal(2, Posts(day1, GroupA.Id));
         Assert.Equal(2, _bot.Chat_.Tries[Kicked.Id]);
         Assert.False(_bot.Get<Groups>().Find(Kicked.Id)!.Active);

@@ -38,6 +38,18 @@ public sealed class FakeChat : IChatAdapter
     /// <summary>How many sends were tried per chat, refused ones included.</summary>
     public ConcurrentDictionary<long, int> Tries { get; } = new();
 
+    /// <summary>
+    /// While set, a refusal from a chat in <see cref="Gone"/> waits for it, as Telegram's answer takes a round trip: the bot
+    /// goes on with other work meanwhile (the fake answers at once otherwise, and a test would race the bot's next event).
+    /// </summary>
+    public TaskCompletionSource? HoldRefusals { get; set; }
+
+    private async Task<int?> Refused()
+    {
+        if (HoldRefusals is { } hold) await hold.Task;
+        throw new ChatApiException(403, "Forbidden: bot was kicked from the supergroup chat");
+    }
+
     /// <summary>Chats whose next send Telegram answers with 429 and this retry_after (once).</summary>
     public ConcurrentDictionary<long, TimeSpan> Flood { get; } = new();
 
@@ -46,8 +58,7 @@ public sealed class FakeChat : IChatAdapter
         Tries.AddOrUpdate(action.ChatId, 1, (_, n) => n + 1);
         if (Flood.TryRemove(action.ChatId, out var retryAfter))
             return Task.FromException<int?>(new ChatApiException(429, "Too Many Requests: retry after " + (int)retryAfter.TotalSeconds, retryAfter));
-        if (Gone.ContainsKey(action.ChatId) && action is not AnswerButton)
-            return Task.FromException<int?>(new ChatApiException(403, "Forbidden: bot was kicked from the supergroup chat"));
+        if (Gone.ContainsKey(action.ChatId) && action is not AnswerButton) return Refused();
         Actions.Enqueue(action);
         Performed.Enqueue(action);
         return Task.FromResult<int?>(action switch
