@@ -30,7 +30,14 @@ public static class QrDecode
     {
         using var rgba = bitmap.Copy(SKColorType.Rgba8888);
         var source = new RGBLuminanceSource(rgba.Bytes, rgba.Width, rgba.Height, RGBLuminanceSource.BitmapFormat.RGBA32);
-        var hints = new Dictionary<DecodeHintType, object> { [DecodeHintType.TRY_HARDER] = true };
+        // ZXing's finder-pattern search misses about one clean code in 300 (a pattern in the data looks like a corner):
+        // such a picture is read again as what it is, one code alone on its background, as a phone's scanner would read it.
+        return Decode(source, new() { [DecodeHintType.TRY_HARDER] = true })
+            ?? Decode(source, new() { [DecodeHintType.TRY_HARDER] = true, [DecodeHintType.PURE_BARCODE] = true });
+    }
+
+    private static string? Decode(LuminanceSource source, Dictionary<DecodeHintType, object> hints)
+    {
         try
         {
             return new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(source)), hints)?.Text;
