@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Tracing;
 
 namespace GroupBot.Benchmarks;
@@ -10,7 +9,7 @@ namespace GroupBot.Benchmarks;
 /// </summary>
 internal sealed class AllocationSampler : EventListener
 {
-    private readonly ConcurrentDictionary<string, long> _bytes = new();
+    private readonly Dictionary<string, long> _bytes = [];
 
     protected override void OnEventSourceCreated(EventSource source)
     {
@@ -22,15 +21,21 @@ internal sealed class AllocationSampler : EventListener
         if (e.EventName is not { } name || !name.StartsWith("GCAllocationTick", StringComparison.Ordinal) || e.Payload is null) return;
         var type = e.PayloadNames!.IndexOf("TypeName") is var t and >= 0 ? e.Payload[t] as string ?? "?" : "?";
         var amount = e.PayloadNames.IndexOf("AllocationAmount64") is var a and >= 0 ? Convert.ToInt64(e.Payload[a]) : 100_000;
-        _bytes.AddOrUpdate(type, amount, (_, v) => v + amount);
+        // Events come from any allocating thread while Report reads: one lock for both.
+        lock (_bytes) _bytes[type] = _bytes.GetValueOrDefault(type) + amount;
     }
 
     public void Report(TextWriter to, int top = 40)
     {
-        var total = Math.Max(1, _bytes.Values.Sum());
+        KeyValuePair<string, long>[] taken;
+        lock (_bytes)
+        {
+            taken = [.. _bytes];
+            _bytes.Clear();
+        }
+        var total = Math.Max(1, taken.Sum(p => p.Value));
         to.WriteLine($"allocation samples: {total / 1024 / 1024} MB sampled");
-        foreach (var (type, bytes) in _bytes.OrderByDescending(p => p.Value).Take(top))
+        foreach (var (type, bytes) in taken.OrderByDescending(p => p.Value).Take(top))
             to.WriteLine($"  {100.0 * bytes / total,5:0.0}%  {type}");
-        _bytes.Clear();
     }
 }

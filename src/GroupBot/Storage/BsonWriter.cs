@@ -13,15 +13,16 @@ internal sealed class BsonWriter
 {
     [ThreadStatic] private static BsonWriter? _ofThread;
     private static readonly string[] Indexes = Enumerable.Range(0, 256).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-    private static readonly BsonValue NullValue = BsonValue.Null;
     private byte[] _buffer = new byte[4096];
     private int _at;
 
-    /// <summary>The journal record of a unit's writes: <c>{ w: [ { t: table, k: key, d: document or null } … ] }</c>.</summary>
-    public static byte[] Record(IReadOnlyList<(string Table, BsonValue Key, BsonDocument? Doc)> ops)
+    /// <summary>
+    /// The journal record of a unit's writes: <c>{ w: [ { t: table, k: key, d: document or null } … ] }</c>, the documents
+    /// given as their BSON bytes (see <see cref="Row{T}"/>).
+    /// </summary>
+    public static byte[] Record(IReadOnlyList<(string Table, BsonValue Key, byte[]? Doc)> ops)
     {
-        var w = _ofThread ??= new BsonWriter();
-        w._at = 0;
+        var w = Reset();
         var record = w.Begin();
         w.Element(0x04, "w");
         var array = w.Begin();
@@ -31,15 +32,28 @@ internal sealed class BsonWriter
             var op = w.Begin();
             w.Value("t", ops[i].Table);
             w.Value("k", ops[i].Key);
-            w.Value("d", ops[i].Doc ?? NullValue);
+            if (ops[i].Doc is { } doc)
+            {
+                w.Element(0x03, "d");
+                w.Raw(doc);
+            }
+            else w.Element(0x0A, "d");
             w.End(op);
         }
         w.End(array);
         w.End(record);
-        var bytes = w._buffer.AsSpan(0, w._at).ToArray();
-        // A rare huge unit does not keep its buffer alive on the thread.
-        if (w._buffer.Length > 1 << 20) w._buffer = new byte[4096];
-        return bytes;
+        return w.Taken();
+    }
+
+    /// <summary>A row as LiteDB's mapper and serializer would give it, with <paramref name="key"/> as its _id (first).</summary>
+    public static byte[] Row<T>(RowCodec.Writer<T> codec, BsonValue key, T row) where T : class
+    {
+        var w = Reset();
+        var start = w.Begin();
+        w.Value("_id", key);
+        codec.Members(w, row, skipId: true);
+        w.End(start);
+        return w.Taken();
     }
 
     /// <summary>A document alone, as <c>BsonSerializer.Serialize</c> gives it (for the tests that hold the two equal).</summary>
@@ -50,9 +64,24 @@ internal sealed class BsonWriter
         return w._buffer.AsSpan(0, w._at).ToArray();
     }
 
-    private static string Index(int i) => i < Indexes.Length ? Indexes[i] : i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    private static BsonWriter Reset()
+    {
+        var w = _ofThread ??= new BsonWriter();
+        w._at = 0;
+        return w;
+    }
 
-    private int Begin()
+    private byte[] Taken()
+    {
+        var bytes = _buffer.AsSpan(0, _at).ToArray();
+        // A rare huge unit does not keep its buffer alive on the thread.
+        if (_buffer.Length > 1 << 20) _buffer = new byte[4096];
+        return bytes;
+    }
+
+    internal static string Index(int i) => i < Indexes.Length ? Indexes[i] : i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    internal int Begin()
     {
         var start = _at;
         Room(4);
@@ -60,7 +89,7 @@ internal sealed class BsonWriter
         return start;
     }
 
-    private void End(int start)
+    internal void End(int start)
     {
         Byte(0);
         BinaryPrimitives.WriteInt32LittleEndian(_buffer.AsSpan(start), _at - start);
@@ -83,7 +112,25 @@ internal sealed class BsonWriter
         End(start);
     }
 
-    private void Element(byte type, string key)
+    /// <summary>An element's type and name, the name given as its UTF-8 bytes with the closing zero.</summary>
+    internal void Element(byte type, byte[] name)
+    {
+        Room(name.Length + 1);
+        _buffer[_at++] = type;
+        name.CopyTo(_buffer, _at);
+        _at += name.Length;
+    }
+
+    internal static byte[] NameBytes(string key)
+    {
+        if (key.Contains('\0')) throw new ArgumentException($"A BSON field name may not contain a null character: {key}");
+        return [.. Encoding.UTF8.GetBytes(key), 0];
+    }
+
+    /// <summary>A name given as its bytes, back as a string (for the rare element written through a BsonValue).</summary>
+    internal static string NameOf(byte[] name) => Encoding.UTF8.GetString(name, 0, name.Length - 1);
+
+    internal void Element(byte type, string key)
     {
         Byte(type);
         if (key.Contains('\0')) throw new ArgumentException($"A BSON field name may not contain a null character: {key}");
@@ -93,7 +140,7 @@ internal sealed class BsonWriter
         _buffer[_at++] = 0;
     }
 
-    private void Value(string key, BsonValue value)
+    internal void Value(string key, BsonValue value)
     {
         switch (value.Type)
         {
@@ -103,12 +150,7 @@ internal sealed class BsonWriter
                 break;
             case BsonType.String:
                 Element(0x02, key);
-                var s = value.AsString;
-                var count = Encoding.UTF8.GetByteCount(s);
-                Int32(count + 1);
-                Room(count + 1);
-                _at += Encoding.UTF8.GetBytes(s, _buffer.AsSpan(_at));
-                _buffer[_at++] = 0;
+                String(value.AsString);
                 break;
             case BsonType.Document:
                 Element(0x03, key);
@@ -147,10 +189,7 @@ internal sealed class BsonWriter
                 break;
             case BsonType.DateTime:
                 Element(0x09, key);
-                var date = value.AsDateTime;
-                // As LiteDB: min and max stay as they are, anything else is stored as UTC milliseconds since 1970.
-                var utc = date == DateTime.MinValue || date == DateTime.MaxValue ? date : date.ToUniversalTime();
-                Int64(Convert.ToInt64((utc - BsonValue.UnixEpoch).TotalMilliseconds));
+                Date(value.AsDateTime);
                 break;
             case BsonType.Null:
                 Element(0x0A, key);
@@ -165,9 +204,7 @@ internal sealed class BsonWriter
                 break;
             case BsonType.Decimal:
                 Element(0x13, key);
-                Span<int> bits = stackalloc int[4];
-                decimal.GetBits(value.AsDecimal, bits);
-                foreach (var b in bits) Int32(b);
+                Decimal(value.AsDecimal);
                 break;
             case BsonType.MinValue:
                 Element(0xFF, key);
@@ -178,20 +215,55 @@ internal sealed class BsonWriter
         }
     }
 
-    private void Byte(byte b)
+    /// <summary>A string's payload: its length with the zero, its UTF-8 bytes, the zero.</summary>
+    internal void String(string s)
+    {
+        var count = Encoding.UTF8.GetByteCount(s);
+        Int32(count + 1);
+        Room(count + 1);
+        _at += Encoding.UTF8.GetBytes(s, _buffer.AsSpan(_at));
+        _buffer[_at++] = 0;
+    }
+
+    /// <summary>A date as a BsonValue holds it (cut to the millisecond) and LiteDB writes it.</summary>
+    internal void Date(DateTime date)
+    {
+        if (date != DateTime.MinValue && date != DateTime.MaxValue)
+            date = new DateTime(date.Ticks - date.Ticks % TimeSpan.TicksPerMillisecond, date.Kind);
+        // As LiteDB: min and max stay as they are, anything else is stored as UTC milliseconds since 1970.
+        var utc = date == DateTime.MinValue || date == DateTime.MaxValue ? date : date.ToUniversalTime();
+        Int64(Convert.ToInt64((utc - BsonValue.UnixEpoch).TotalMilliseconds));
+    }
+
+    internal void Decimal(decimal value)
+    {
+        Span<int> bits = stackalloc int[4];
+        decimal.GetBits(value, bits);
+        foreach (var b in bits) Int32(b);
+    }
+
+    /// <summary>Bytes already in BSON (a document written before).</summary>
+    internal void Raw(byte[] bytes)
+    {
+        Room(bytes.Length);
+        bytes.CopyTo(_buffer, _at);
+        _at += bytes.Length;
+    }
+
+    internal void Byte(byte b)
     {
         Room(1);
         _buffer[_at++] = b;
     }
 
-    private void Int32(int v)
+    internal void Int32(int v)
     {
         Room(4);
         BinaryPrimitives.WriteInt32LittleEndian(_buffer.AsSpan(_at), v);
         _at += 4;
     }
 
-    private void Int64(long v)
+    internal void Int64(long v)
     {
         Room(8);
         BinaryPrimitives.WriteInt64LittleEndian(_buffer.AsSpan(_at), v);

@@ -41,10 +41,8 @@ public sealed class Database : IDisposable
     /// </summary>
     private readonly Lock _mapperLock = new();
 
-    internal BsonDocument ToDocument<T>(T row)
-    {
-        lock (_mapperLock) return Mapper.ToDocument(row);
-    }
+    /// <summary>Rows straight to BSON (the mapper's bytes, without its documents or its lock).</summary>
+    internal RowCodec Codec { get; }
 
     internal T ToObject<T>(BsonDocument doc)
     {
@@ -62,6 +60,7 @@ public sealed class Database : IDisposable
     {
         _time = time ?? TimeProvider.System;
         _log = log;
+        Codec = new RowCodec(Mapper, _mapperLock);
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         if (readOnly)
@@ -181,12 +180,12 @@ public sealed class Database : IDisposable
         if (!unit.HasWrites) return Task.CompletedTask;
         if (_journal is null) throw new InvalidOperationException("A read-only database takes no writes");
         var writes = unit.Writes;
-        var docs = new BsonDocument?[writes.Count];
-        var ops = new (string, BsonValue, BsonDocument?)[writes.Count];
+        var docs = new byte[]?[writes.Count];
+        var ops = new (string, BsonValue, byte[]?)[writes.Count];
         for (var i = 0; i < writes.Count; i++)
         {
             var w = writes[i];
-            docs[i] = w.Row is null ? null : w.Table.ToDocument(w.Key, w.Row);
+            docs[i] = w.Row is null ? null : w.Table.ToBson(w.Key, w.Row);
             ops[i] = (w.Table.Name, w.Table.KeyToBson(w.Key), docs[i]);
         }
         var record = BsonWriter.Record(ops);
@@ -349,7 +348,7 @@ public sealed class Database : IDisposable
         CopyIntoLite(taken);
     }
 
-    private sealed record Taken(int Segment, List<(ITable Table, Dictionary<object, BsonDocument?> Dirty, HashSet<object> Fresh)> Batch);
+    private sealed record Taken(int Segment, List<(ITable Table, Dictionary<object, byte[]?> Dirty, HashSet<object> Fresh)> Batch);
 
     /// <summary>Starts a new journal segment and takes the writes of the ones before it (null for a read-only database).</summary>
     private Taken? TakeDirty()
@@ -376,11 +375,17 @@ public sealed class Database : IDisposable
                 foreach (var (table, dirty, fresh) in batch)
                 {
                     var col = _lite.GetCollection(table.Name);
-                    foreach (var (key, doc) in dirty)
+                    foreach (var (key, bytes) in dirty)
                     {
-                        if (doc is null) col.Delete(table.KeyToBson(key));
+                        if (bytes is null)
+                        {
+                            col.Delete(table.KeyToBson(key));
+                            continue;
+                        }
+                        // Made here, once per row and copy, rather than at every commit of the row.
+                        var doc = BsonSerializer.Deserialize(bytes, utcDate: true);
                         // A row LiteDB does not have yet: Upsert would search its index for it first, in vain.
-                        else if (fresh.Contains(key)) col.Insert(doc);
+                        if (fresh.Contains(key)) col.Insert(doc);
                         else col.Upsert(doc);
                     }
                 }

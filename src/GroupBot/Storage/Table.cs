@@ -7,17 +7,18 @@ internal interface ITable
 {
     string Name { get; }
     BsonValue KeyToBson(object key);
-    BsonDocument ToDocument(object key, object row);
-    /// <summary>Makes a committed write visible (caller holds the database gate).</summary>
-    void Apply(object key, object? row, BsonDocument? doc);
+    /// <summary>The row's document in BSON, with the key as its _id.</summary>
+    byte[] ToBson(object key, object row);
+    /// <summary>Makes a committed write visible (caller holds the database gate); <paramref name="doc"/> is the row's BSON.</summary>
+    void Apply(object key, object? row, byte[]? doc);
     /// <summary>
     /// Takes the writes not yet in LiteDB, for the writer behind (caller holds the gate); <paramref name="fresh"/> are the
     /// keys among them that LiteDB does not have (an insert, no lookup first).
     /// </summary>
-    Dictionary<object, BsonDocument?> TakeDirty(out HashSet<object> fresh);
+    Dictionary<object, byte[]?> TakeDirty(out HashSet<object> fresh);
     void DropFrozen();
     /// <summary>Puts taken writes back after the writer behind failed (a newer write of a key wins).</summary>
-    void Unfreeze(Dictionary<object, BsonDocument?> taken);
+    void Unfreeze(Dictionary<object, byte[]?> taken);
     /// <summary>Reads a committed row back after a failed unit changed it in place.</summary>
     void Restore(object key);
     /// <summary>Every row whose ChatId is the old chat, moved to the new one (a group became a supergroup).</summary>
@@ -36,8 +37,9 @@ public sealed class Table<TKey, TRow> : ITable where TKey : notnull where TRow :
     private readonly Action<TRow, TKey>? _setKey;
     private readonly Dictionary<TKey, TRow> _rows = [];
     private readonly Dictionary<string, RowIndex> _indexes = [];
-    private Dictionary<object, BsonDocument?> _dirty = [];
-    private Dictionary<object, BsonDocument?>? _frozen;
+    private Dictionary<object, byte[]?> _dirty = [];
+    private Dictionary<object, byte[]?>? _frozen;
+    private RowCodec.Writer<TRow>? _writer;
     /// <summary>Keys put since the writer behind last took the dirty rows that are not in LiteDB (under the gate).</summary>
     private HashSet<object> _fresh = [];
     private long _lastId;
@@ -186,14 +188,9 @@ public sealed class Table<TKey, TRow> : ITable where TKey : notnull where TRow :
 
     BsonValue ITable.KeyToBson(object key) => new(key);
 
-    BsonDocument ITable.ToDocument(object key, object row)
-    {
-        var doc = _db.ToDocument((TRow)row);
-        doc["_id"] = new BsonValue(key);
-        return doc;
-    }
+    byte[] ITable.ToBson(object key, object row) => BsonWriter.Row(_writer ??= _db.Codec.For<TRow>(), new BsonValue(key), (TRow)row);
 
-    void ITable.Apply(object key, object? row, BsonDocument? doc)
+    void ITable.Apply(object key, object? row, byte[]? doc)
     {
         var old = Replace((TKey)key, row as TRow);
         Committed?.Invoke(old, row as TRow);
@@ -210,7 +207,7 @@ public sealed class Table<TKey, TRow> : ITable where TKey : notnull where TRow :
         _dirty[key] = doc;
     }
 
-    Dictionary<object, BsonDocument?> ITable.TakeDirty(out HashSet<object> fresh)
+    Dictionary<object, byte[]?> ITable.TakeDirty(out HashSet<object> fresh)
     {
         var taken = _dirty;
         _frozen = taken;
@@ -222,7 +219,7 @@ public sealed class Table<TKey, TRow> : ITable where TKey : notnull where TRow :
 
     void ITable.DropFrozen() => _frozen = null;
 
-    void ITable.Unfreeze(Dictionary<object, BsonDocument?> taken)
+    void ITable.Unfreeze(Dictionary<object, byte[]?> taken)
     {
         foreach (var (key, doc) in taken) _dirty.TryAdd(key, doc);
         _frozen = null;
@@ -231,13 +228,13 @@ public sealed class Table<TKey, TRow> : ITable where TKey : notnull where TRow :
     void ITable.Restore(object key)
     {
         var k = (TKey)key;
-        BsonDocument? doc;
+        byte[]? bytes = null;
         bool known;
         lock (_db.Gate)
         {
-            known = _dirty.TryGetValue(key, out doc) || (_frozen?.TryGetValue(key, out doc) ?? false);
+            known = _dirty.TryGetValue(key, out bytes) || (_frozen?.TryGetValue(key, out bytes) ?? false);
         }
-        if (!known) doc = _db.ReadStored(Name, new BsonValue(key));
+        var doc = known ? bytes is null ? null : BsonSerializer.Deserialize(bytes, utcDate: true) : _db.ReadStored(Name, new BsonValue(key));
         var row = doc is null ? null : _db.ToObject<TRow>(doc);
         lock (_db.Gate)
         {
