@@ -43,7 +43,8 @@ public delegate Task<IReadOnlyList<ChatAction>> CommandHandler(CommandContext co
 /// <summary>A command: who may use it, which key=value options it takes, and its handler.</summary>
 /// <param name="Secret">the command's own message holds a secret (a price guess's answer): it is deleted, whatever the reply</param>
 /// <param name="RoleMatters">for a members' command: whether the caller's role changes what it does with these arguments;
-/// when it does not, the role is not looked up (asking Telegram for a group's admins is a request of its own)</param>
+/// when it does not, the role is not looked up (asking Telegram for a group's admins is a request of its own), except to
+/// spare an admin the repeat rule when the same answer is asked for again</param>
 public sealed record CommandSpec(string Name, Role Role, CommandHandler Handle, IReadOnlyCollection<string>? Options = null, bool Secret = false,
     Func<CommandArgs, bool>? RoleMatters = null, CommandScope Scope = CommandScope.Anywhere)
 {

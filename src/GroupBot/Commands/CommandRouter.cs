@@ -44,9 +44,8 @@ public sealed class CommandRouter(CommandRegistry registry, Roles roles, Trust t
             var pick = new CommandContext(message, line, args, Role.Member, language, groups.TimeZoneOf(group), templates, trust.IsOperator(message.From.Id));
             return await views.Pick(pick, ct);
         }
-        var role = spec.Role == Role.Admin || spec.RoleMatters?.Invoke(args) != false
-            ? await roles.RoleOf(message.Chat, message.From.Id, ct)
-            : Role.Member;
+        var roleAsked = spec.Role == Role.Admin || spec.RoleMatters?.Invoke(args) != false;
+        var role = roleAsked ? await roles.RoleOf(message.Chat, message.From.Id, ct) : Role.Member;
         var context = new CommandContext(message, line, args, role, language, groups.TimeZoneOf(group), templates,
             trust.IsOperator(message.From.Id));
         if (spec.Role == Role.Admin && role != Role.Admin)
@@ -55,7 +54,9 @@ public sealed class CommandRouter(CommandRegistry registry, Roles roles, Trust t
             return context.NotAllowed();
         }
         var actions = args.UnknownOptions.Count > 0 ? context.Usage("unknown_option", args.UnknownOptions[0]) : await spec.Handle(context, ct);
-        if (role == Role.Member && message.Chat.Kind != ChatKind.Private && IsRepeat(message, actions))
+        // Admins may repeat themselves: asked only now, when the rule would hold back an answer, if not asked before.
+        if (role == Role.Member && message.Chat.Kind != ChatKind.Private && IsRepeat(message, actions)
+            && (roleAsked || await roles.RoleOf(message.Chat, message.From.Id, ct) == Role.Member))
         {
             log.LogInformation("Repeated /{Command} from {UserId} in {ChatId} within {Seconds}s, same answer: not sent again", line.Name,
                 message.From.Id, message.ChatId, RepeatWindow.TotalSeconds);

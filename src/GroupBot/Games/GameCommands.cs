@@ -28,15 +28,18 @@ public sealed class GameCommands(GameStore store, IEnumerable<IGameFlow> flows, 
 
     public IEnumerable<CommandSpec> Specs =>
     [
-        new("join", Role.Member, (ctx, _) => Done(Play(ctx, "join"))),
-        new("leave", Role.Member, (ctx, _) => Done(Play(ctx, "leave"))),
-        new("grab", Role.Member, (ctx, _) => Done(Play(ctx, "grab"))),
-        new("g", Role.Member, (ctx, _) => Done(Play(ctx, "guess"))),
-        new("games", Role.Member, (ctx, _) => Done(List(ctx))),
-        new("verify", Role.Member, (ctx, _) => Done(Verify(ctx))),
+        // A player's role changes nothing in a game: Telegram is not asked for the group's admins on every join.
+        new("join", Role.Member, (ctx, _) => Done(Play(ctx, "join")), RoleMatters: NoRole),
+        new("leave", Role.Member, (ctx, _) => Done(Play(ctx, "leave")), RoleMatters: NoRole),
+        new("grab", Role.Member, (ctx, _) => Done(Play(ctx, "grab")), RoleMatters: NoRole),
+        new("g", Role.Member, (ctx, _) => Done(Play(ctx, "guess")), RoleMatters: NoRole),
+        new("games", Role.Member, (ctx, _) => Done(List(ctx)), RoleMatters: NoRole),
+        new("verify", Role.Member, (ctx, _) => Done(Verify(ctx)), RoleMatters: NoRole),
         new("end", Role.Admin, (ctx, _) => Done(Admin(ctx, "end"))),
         new("cancel", Role.Admin, (ctx, _) => Done(Admin(ctx, "cancel"))),
     ];
+
+    private static bool NoRole(CommandArgs _) => false;
 
     /// <summary>A press of a game button ("g:&lt;id&gt;:&lt;verb&gt;"): answered with a toast only the presser sees.</summary>
     public IReadOnlyList<ChatAction> Press(ButtonPressed press)

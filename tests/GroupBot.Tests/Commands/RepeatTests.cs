@@ -32,4 +32,17 @@ public sealed class RepeatTests : IAsyncLifetime
         Assert.Single((await _bot.Say(BotHarness.Owner, "/help")).OfType<SendText>());
         Assert.Single((await _bot.Say(BotHarness.Owner, "/help")).OfType<SendText>());
     }
+
+    [Fact]
+    public async Task A_game_command_asks_Telegram_for_the_admins_only_when_the_repeat_rule_would_hold_an_answer_back()
+    {
+        var before = _bot.Chat_.AdminLookups;
+        Assert.Single((await _bot.Say(Mallory, "/games")).OfType<SendText>());
+        Assert.Equal(before, _bot.Chat_.AdminLookups);
+        Assert.Empty((await _bot.Say(Mallory, "/games")).OfType<SendText>());
+        Assert.Equal(before + 1, _bot.Chat_.AdminLookups);
+        // An admin's repeat is answered, as with a command that asks for the role at once.
+        Assert.Single((await _bot.Say(BotHarness.Owner, "/games")).OfType<SendText>());
+        Assert.Single((await _bot.Say(BotHarness.Owner, "/games")).OfType<SendText>());
+    }
 }
