@@ -70,9 +70,10 @@ public static class FaqMatcher
 
         var grams = Grams(q);
         var asked = new Query(q, grams, Weight(grams));
-        var scores = prepared.Select(d => Score(asked, d)).ToArray();
-        // OrderBy is stable, so equal scores keep doc order.
-        var ranked = Enumerable.Range(0, scores.Length).OrderByDescending(i => scores[i]).ToArray();
+        var scores = new double[prepared.Length];
+        for (var i = 0; i < prepared.Length; i++) scores[i] = Score(asked, prepared[i]);
+        // The best MaxNear + 1 in order of score; equal scores keep doc order.
+        var ranked = Top(scores, MaxNear + 1);
         var best = ranked[0];
         if (scores[best] < MatchFloor)
             return Nothing with { Near = ranked.Where(i => scores[i] > 0).Take(MaxNear).ToArray() };
@@ -81,7 +82,25 @@ public static class FaqMatcher
         var kind = scores[best] >= ConfidentScore && scores[best] - second >= ConfidentMargin
             ? FaqMatchKind.Confident
             : FaqMatchKind.Unsure;
-        return new(kind, best, ranked.Skip(1).Where(i => scores[i] >= NearFloor).Take(MaxNear).ToArray());
+        return new(kind, best, ranked.Skip(1).Where(i => scores[i] >= NearFloor).ToArray());
+    }
+
+    /// <summary>The indexes of the <paramref name="count"/> highest scores, highest first, the lower index first on a tie.</summary>
+    private static int[] Top(double[] scores, int count)
+    {
+        var top = new int[Math.Min(count, scores.Length)];
+        var filled = 0;
+        for (var i = 0; i < scores.Length; i++)
+        {
+            // Where i goes among those kept so far (after every equal score: it came later).
+            var at = filled;
+            while (at > 0 && scores[top[at - 1]] < scores[i]) at--;
+            if (at >= top.Length) continue;
+            for (var j = Math.Min(filled, top.Length - 1); j > at; j--) top[j] = top[j - 1];
+            top[at] = i;
+            if (filled < top.Length) filled++;
+        }
+        return top;
     }
 
     private sealed record Query(string Text, HashSet<string> Grams, double Weight);
@@ -101,9 +120,20 @@ public static class FaqMatcher
     // question allocates nothing to find them.
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, Prepared> PreparedDocs = new();
 
+    // The store hands out the same doc objects until an entry changes: found by reference first, without hashing its text.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<FaqDoc, Prepared> PreparedOf = new();
+
     private static Prepared Prepare(FaqDoc? doc)
     {
         if (doc is null) return new([], "", []);
+        if (PreparedOf.TryGetValue(doc, out var mine)) return mine;
+        var prepared = PrepareByText(doc);
+        PreparedOf.AddOrUpdate(doc, prepared);
+        return prepared;
+    }
+
+    private static Prepared PrepareByText(FaqDoc doc)
+    {
         var aliases = doc.Aliases ?? [];
         var hash = new HashCode();
         hash.Add(doc.Key, StringComparer.Ordinal);

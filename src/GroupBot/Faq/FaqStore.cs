@@ -37,6 +37,8 @@ public sealed class FaqStore
         }
         var version = Interlocked.Read(ref _version);
         if (_kept.TryGetValue(chatId, out var known) && known.Version == version) return (known.Entries, known.Docs);
+        // Most chats have no entries of their own and see the global list: one list for all of them.
+        if (chatId != FaqEntry.Global && _entries.FirstWhere("ChatId", chatId) is null) return VisibleWithDocs(FaqEntry.Global);
         var entries = Compute(chatId);
         // One doc per entry for all chats (the global entries are in every chat's list), made again after a change.
         var shared = _docs;

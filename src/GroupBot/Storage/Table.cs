@@ -56,11 +56,16 @@ public sealed class Table<TKey, TRow> : ITable where TKey : notnull where TRow :
     /// <summary>Puts a row in place of the one under its key (null: none), with its index entries; returns the one it replaced.</summary>
     private TRow? Replace(TKey key, TRow? row)
     {
-        if (_rows.Remove(key, out var old))
-            foreach (var ix in _indexes.Values) ix.RemoveKey(key);
-        if (row is null) return old;
+        if (row is null)
+        {
+            if (_rows.Remove(key, out var gone))
+                foreach (var ix in _indexes.Values) ix.RemoveKey(key);
+            return gone;
+        }
+        _rows.Remove(key, out var old);
         _rows[key] = row;
-        foreach (var ix in _indexes.Values) ix.Add(ix.ValueOf(row), key);
+        // Most writes leave the indexed values as they were: the index is touched only where one changed.
+        foreach (var ix in _indexes.Values) ix.Set(key, ix.ValueOf(row));
         // A numbered table's next key stays above every key it holds.
         long id = key switch { int i => i, long l => l, _ => 0 };
         if (id > Interlocked.Read(ref _lastId)) Interlocked.Exchange(ref _lastId, id);
@@ -272,6 +277,17 @@ public sealed class Table<TKey, TRow> : ITable where TKey : notnull where TRow :
             if (!Keys.TryGetValue(value, out var set)) Keys[value] = set = [];
             set.Add(key);
             _valueOfKey[key] = value;
+        }
+
+        /// <summary>Indexes the key under <paramref name="value"/> (null: under none), unless it is there already.</summary>
+        public void Set(TKey key, object? value)
+        {
+            if (_valueOfKey.TryGetValue(key, out var current))
+            {
+                if (Equals(current, value)) return;
+                RemoveKey(key);
+            }
+            Add(value, key);
         }
 
         public void RemoveKey(TKey key)
