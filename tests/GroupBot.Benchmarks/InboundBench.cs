@@ -218,7 +218,7 @@ public static partial class InboundBench
             phases.Add($"  per-person order in each chat: {(b.OutOfOrder == 0 ? "kept" : $"{b.OutOfOrder} replies OUT OF ORDER")} over {b.Chats} chats; missing {b.Missing}, duplicate/unexpected {b.Extra}; "
                 + $"group-buy edits {peer.Accepted().Count(m => m.Method == "editmessagetext")}; getChatAdministrators calls {peer.AdminCalls}");
             if (burstPresses.Count > 0) phases.Add(PressLine(bp, burstPresses));
-            phases.Add($"  fsyncs: {burstSyncs} journal fsyncs for {burst.Count + burstPresses.Count} updates = {(double)burstSyncs / (burst.Count + burstPresses.Count):0.000} per update (each update is its own unit, each send's result another; LiteDB, written behind, adds its own every 2 s)");
+            phases.Add($"  fsyncs: {burstSyncs} journal fsyncs for {burst.Count + burstPresses.Count} updates = {(double)burstSyncs / (burst.Count + burstPresses.Count):0.000} per update; getUpdates calls {(double)peer.GetUpdatesCalls / (burst.Count + burstPresses.Count):0.000} per update (each update is its own unit, each send's result another; LiteDB, written behind, adds its own every 2 s)");
 
             // 4. Paced: a steady input rate, for latency at a given load.
             foreach (var rate in pacedRates)
@@ -250,7 +250,8 @@ public static partial class InboundBench
                 phases.Add($"  latency served→reply: p50 {p.P50:0.0} ms, p90 {p.P90:0.0} ms, p99 {p.P99:0.0} ms, max {p.Max:0} ms; order {(p.OutOfOrder == 0 ? "kept" : $"{p.OutOfOrder} OUT OF ORDER")}; missing {p.Missing}; outbox peak {pacedPeak}");
                 if (pacedPresses.Count > 0) phases.Add(PressLine(pp, pacedPresses));
                 phases.Add(CpuLine(pacedBefore, pacedAfter, paced.Count + pacedPresses.Count, inProcess)
-                    + $"; fsyncs {(double)(pacedAfter.Syncs - pacedBefore.Syncs) / (paced.Count + pacedPresses.Count):0.00} per update");
+                    + $"; fsyncs {(double)(pacedAfter.Syncs - pacedBefore.Syncs) / (paced.Count + pacedPresses.Count):0.00} per update"
+                    + $"; getUpdates calls {(double)peer.GetUpdatesCalls / (paced.Count + pacedPresses.Count):0.00} per update");
             }
         }
         catch (InvalidOperationException ex)
