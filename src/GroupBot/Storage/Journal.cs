@@ -31,6 +31,7 @@ internal sealed class Journal : IDisposable
     private bool _writerWaiting;
     private DateTimeOffset _lastFailureLog = DateTimeOffset.MinValue;
     private readonly CancellationTokenSource _stop = new();
+    private byte[] _buffer = new byte[1 << 16];
 
     /// <summary>How long a failed journal write waits before it is tried again.</summary>
     public static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
@@ -194,21 +195,30 @@ internal sealed class Journal : IDisposable
         {
             lock (_fileLock)
             {
-                foreach (var group in batch.GroupBy(r => r.Segment))
+                // Records are queued in segment order: each run of one segment is one write and one fsync.
+                for (var first = 0; first < batch.Count;)
                 {
-                    var file = FileOf(group.Key);
+                    var segment = batch[first].Segment;
+                    var end = first;
+                    var size = 0;
+                    while (end < batch.Count && batch[end].Segment == segment) size += batch[end++].Payload.Length + 8;
+                    var file = FileOf(segment);
                     start = file.Position;
-                    var size = group.Sum(r => r.Payload.Length + 8);
-                    var buffer = new byte[size];
+                    // One buffer for the writer's life (it grows to the largest batch): a batch went to a new array each time.
+                    if (_buffer.Length < size) _buffer = new byte[Math.Max(size, _buffer.Length * 2)];
                     var at = 0;
-                    foreach (var r in group)
+                    for (var i = first; i < end; i++)
                     {
-                        BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(at), r.Payload.Length);
-                        BinaryPrimitives.WriteUInt32LittleEndian(buffer.AsSpan(at + 4), Crc32.HashToUInt32(r.Payload));
-                        r.Payload.CopyTo(buffer, at + 8);
+                        var r = batch[i];
+                        BinaryPrimitives.WriteInt32LittleEndian(_buffer.AsSpan(at), r.Payload.Length);
+                        BinaryPrimitives.WriteUInt32LittleEndian(_buffer.AsSpan(at + 4), Crc32.HashToUInt32(r.Payload));
+                        r.Payload.CopyTo(_buffer, at + 8);
                         at += r.Payload.Length + 8;
                     }
-                    file.Write(buffer);
+                    file.Write(_buffer, 0, size);
+                    first = end;
+                    // A rare huge unit does not keep its buffer alive.
+                    if (_buffer.Length > 4 << 20) _buffer = new byte[1 << 16];
                     if (file is FileStream fs) fs.Flush(flushToDisk: true);
                     else file.Flush();
                     Interlocked.Increment(ref Syncs);
