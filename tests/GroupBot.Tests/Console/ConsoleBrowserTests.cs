@@ -189,6 +189,31 @@ public sealed class ConsoleBrowserTests(Chromium chromium) : IClassFixture<Chrom
     }
 
     [Fact]
+    public async Task A_file_picked_while_another_still_loads_is_the_one_in_the_editor()
+    {
+        var page = await NewPage();
+        await Steps(page, "config-race", async () =>
+        {
+            await SignIn(page);
+            // The first file's answer comes last, as on a slow network: it must not replace the file picked after it.
+            var release = new TaskCompletionSource();
+            await page.RouteAsync("**/api/config?file=products*", async route =>
+            {
+                await release.Task;
+                await route.ContinueAsync();
+            });
+            await page.ClickAsync("a[data-tab=config]");
+            Assert.Equal("products", await page.InputValueAsync("#cfg-file"));
+            await page.SelectOptionAsync("#cfg-file", "schedules");
+            await Assertions.Expect(page.Locator("#cfg-text")).ToHaveValueAsync(new Regex("\"daily\""));
+            release.SetResult();
+            await page.WaitForSelectorAsync("body[data-config-loads='2']", new() { State = WaitForSelectorState.Attached });
+            Assert.Contains("\"daily\"", await page.InputValueAsync("#cfg-text"));
+            Assert.DoesNotContain("\"listPrice\"", await page.InputValueAsync("#cfg-text"));
+        });
+    }
+
+    [Fact]
     public async Task Pause_a_group_and_read_it_in_the_activity_page()
     {
         var page = await NewPage();

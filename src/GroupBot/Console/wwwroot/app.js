@@ -80,8 +80,13 @@ function markFirst(textareaId, errors) {
 // —— templates ——
 let previewTimer = 0;
 let previewSeq = 0;
+// A load answered after a later one (the operator picked another file meanwhile) must not fill the editor: a save
+// would then write one file's text under another's name.
+let templateSeq = 0;
 async function loadTemplate() {
+  const seq = ++templateSeq;
   const { data } = await api(`/api/template?lang=${encodeURIComponent($('tpl-lang').value)}&name=${encodeURIComponent($('tpl-name').value)}`);
+  if (seq !== templateSeq) return;
   $('tpl-text').value = data ? data.text : '';
   $('tpl-fallback').hidden = !(data && data.fallback);
   $('tpl-status').textContent = '';
@@ -116,8 +121,13 @@ async function saveTemplate() {
 }
 
 // —— config files ——
+let configSeq = 0;
+let configLoads = 0;
 async function loadConfig() {
+  const seq = ++configSeq;
   const { data } = await api('/api/config?file=' + encodeURIComponent($('cfg-file').value));
+  document.body.dataset.configLoads = String(++configLoads); // answered loads, used or not (for the console's tests)
+  if (seq !== configSeq) return; // a later pick's load fills the editor (see templateSeq)
   $('cfg-text').value = data ? data.text : '';
   gutter('cfg-gutter', $('cfg-text').value, []);
   showErrors('cfg-errors', []);
