@@ -28,7 +28,7 @@ internal sealed class BsonWriter
         var array = w.Begin();
         for (var i = 0; i < ops.Count; i++)
         {
-            w.Element(0x03, Index(i));
+            w.Element(0x03, IndexName(i));
             var op = w.Begin();
             w.Value("t", ops[i].Table);
             w.Value("k", ops[i].Key);
@@ -81,6 +81,11 @@ internal sealed class BsonWriter
 
     internal static string Index(int i) => i < Indexes.Length ? Indexes[i] : i.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
+    private static readonly byte[][] IndexNames = Enumerable.Range(0, 1024).Select(i => NameBytes(Index(i))).ToArray();
+
+    /// <summary>An array item's name ("0", "1", …) as element name bytes.</summary>
+    internal static byte[] IndexName(int i) => i < IndexNames.Length ? IndexNames[i] : NameBytes(Index(i));
+
     internal int Begin()
     {
         var start = _at;
@@ -121,11 +126,10 @@ internal sealed class BsonWriter
         _at += name.Length;
     }
 
-    internal static byte[] NameBytes(string key)
-    {
-        if (key.Contains('\0')) throw new ArgumentException($"A BSON field name may not contain a null character: {key}");
-        return [.. Encoding.UTF8.GetBytes(key), 0];
-    }
+    internal static byte[] NameBytes(string key) => [.. Encoding.UTF8.GetBytes(CheckName(key)), 0];
+
+    private static string CheckName(string key) =>
+        key.Contains('\0') ? throw new ArgumentException($"A BSON field name may not contain a null character: {key}") : key;
 
     /// <summary>A name given as its bytes, back as a string (for the rare element written through a BsonValue).</summary>
     internal static string NameOf(byte[] name) => Encoding.UTF8.GetString(name, 0, name.Length - 1);
@@ -133,8 +137,7 @@ internal sealed class BsonWriter
     internal void Element(byte type, string key)
     {
         Byte(type);
-        if (key.Contains('\0')) throw new ArgumentException($"A BSON field name may not contain a null character: {key}");
-        var count = Encoding.UTF8.GetByteCount(key);
+        var count = Encoding.UTF8.GetByteCount(CheckName(key));
         Room(count + 1);
         _at += Encoding.UTF8.GetBytes(key, _buffer.AsSpan(_at));
         _buffer[_at++] = 0;

@@ -39,16 +39,16 @@ internal sealed class RowCodec
     private Value<T> Make<T>()
     {
         var type = typeof(T);
-        // The mapper's own custom types first (it looks there first too).
-        if (type == typeof(DateTimeOffset)) return (Value<T>)(object)new DateTimeOffsetValue();
-        if (type == typeof(TimeSpan)) return (Value<T>)(object)new TimeSpanValue();
-        if (type == typeof(string)) return (Value<T>)(object)new StringValue();
-        if (type == typeof(int)) return (Value<T>)(object)new Int32Value();
-        if (type == typeof(long)) return (Value<T>)(object)new Int64Value();
-        if (type == typeof(double)) return (Value<T>)(object)new DoubleValue();
-        if (type == typeof(decimal)) return (Value<T>)(object)new DecimalValue();
-        if (type == typeof(bool)) return (Value<T>)(object)new BooleanValue();
-        if (type == typeof(DateTime)) return (Value<T>)(object)new DateTimeValue();
+        // The mapper's own custom types first, as it looks there first too: DateTimeOffset as its UTC date, TimeSpan as its ticks.
+        if (type == typeof(DateTimeOffset)) return Fixed<T, DateTimeOffset>(0x09, static (w, v) => w.Date(v.UtcDateTime));
+        if (type == typeof(TimeSpan)) return Fixed<T, TimeSpan>(0x12, static (w, v) => w.Int64(v.Ticks));
+        if (type == typeof(string)) return Fixed<T, string>(0x02, static (w, v) => w.String(v));
+        if (type == typeof(int)) return Fixed<T, int>(0x10, static (w, v) => w.Int32(v));
+        if (type == typeof(long)) return Fixed<T, long>(0x12, static (w, v) => w.Int64(v));
+        if (type == typeof(double)) return Fixed<T, double>(0x01, static (w, v) => w.Int64(BitConverter.DoubleToInt64Bits(v)));
+        if (type == typeof(decimal)) return Fixed<T, decimal>(0x13, static (w, v) => w.Decimal(v));
+        if (type == typeof(bool)) return Fixed<T, bool>(0x08, static (w, v) => w.Byte((byte)(v ? 1 : 0)));
+        if (type == typeof(DateTime)) return Fixed<T, DateTime>(0x09, static (w, v) => w.Date(v));
         // Bytes and Guids are BsonValues of their own (binary), not an array and an object.
         if (type == typeof(byte[]) || type == typeof(Guid)) return new MapperValue<T>(this);
         if (type.IsEnum) return Generic<T>(typeof(EnumValue<>), type);
@@ -72,6 +72,8 @@ internal sealed class RowCodec
         type.IsEnum || type == typeof(int) || type == typeof(long) || type == typeof(double) || type == typeof(decimal) || type == typeof(bool)
         || type == typeof(DateTime) || type == typeof(DateTimeOffset) || type == typeof(TimeSpan) || type == typeof(Guid);
 
+    private static Value<T> Fixed<T, TValue>(byte type, Action<BsonWriter, TValue> payload) => (Value<T>)(object)new FixedValue<TValue>(type, payload);
+
     private Value<T> Generic<T>(Type definition, params Type[] arguments)
     {
         var made = definition.MakeGenericType(arguments);
@@ -79,9 +81,12 @@ internal sealed class RowCodec
         return (Value<T>)(ctor.GetParameters().Length == 0 ? Activator.CreateInstance(made)! : Activator.CreateInstance(made, this)!);
     }
 
-    private BsonValue Serialize(Type type, object value)
+    /// <summary>The element as the mapper makes it of a value of the declared type (what this codec leaves to it).</summary>
+    private void WriteByMapper(BsonWriter w, byte[] name, Type declared, object value)
     {
-        lock (_mapperLock) return _mapper.Serialize(type, value);
+        BsonValue bson;
+        lock (_mapperLock) bson = _mapper.Serialize(declared, value);
+        w.Value(BsonWriter.NameOf(name), bson);
     }
 
     /// <summary>Writes one value of a declared type as an element.</summary>
@@ -91,101 +96,30 @@ internal sealed class RowCodec
         /// The element <paramref name="name"/> with <paramref name="value"/>. A null in a document is left out, as the mapper
         /// does; in an array (<paramref name="keepNull"/>) it is a BSON null.
         /// </summary>
-        public abstract void Write(BsonWriter w, byte[] name, T value, bool keepNull);
-    }
-
-    private sealed class StringValue : Value<string?>
-    {
-        public override void Write(BsonWriter w, byte[] name, string? value, bool keepNull)
+        public void Write(BsonWriter w, byte[] name, T value, bool keepNull)
         {
-            if (value is null)
-            {
-                if (keepNull) w.Element(0x0A, name);
-                return;
-            }
-            w.Element(0x02, name);
-            w.String(value);
+            if (value is not null) WriteValue(w, name, value);
+            else if (keepNull) w.Element(0x0A, name);
         }
+
+        /// <summary>The element of a value that is not null.</summary>
+        protected abstract void WriteValue(BsonWriter w, byte[] name, T value);
     }
 
-    private sealed class Int32Value : Value<int>
+    /// <summary>A value of one BSON type: the type, then its payload.</summary>
+    private sealed class FixedValue<T>(byte type, Action<BsonWriter, T> payload) : Value<T>
     {
-        public override void Write(BsonWriter w, byte[] name, int value, bool keepNull)
+        protected override void WriteValue(BsonWriter w, byte[] name, T value)
         {
-            w.Element(0x10, name);
-            w.Int32(value);
-        }
-    }
-
-    private sealed class Int64Value : Value<long>
-    {
-        public override void Write(BsonWriter w, byte[] name, long value, bool keepNull)
-        {
-            w.Element(0x12, name);
-            w.Int64(value);
-        }
-    }
-
-    private sealed class DoubleValue : Value<double>
-    {
-        public override void Write(BsonWriter w, byte[] name, double value, bool keepNull)
-        {
-            w.Element(0x01, name);
-            w.Int64(BitConverter.DoubleToInt64Bits(value));
-        }
-    }
-
-    private sealed class DecimalValue : Value<decimal>
-    {
-        public override void Write(BsonWriter w, byte[] name, decimal value, bool keepNull)
-        {
-            w.Element(0x13, name);
-            w.Decimal(value);
-        }
-    }
-
-    private sealed class BooleanValue : Value<bool>
-    {
-        public override void Write(BsonWriter w, byte[] name, bool value, bool keepNull)
-        {
-            w.Element(0x08, name);
-            w.Byte((byte)(value ? 1 : 0));
-        }
-    }
-
-    private sealed class DateTimeValue : Value<DateTime>
-    {
-        public override void Write(BsonWriter w, byte[] name, DateTime value, bool keepNull)
-        {
-            w.Element(0x09, name);
-            w.Date(value);
-        }
-    }
-
-    /// <summary>The mapper's own rule for DateTimeOffset: its UTC date.</summary>
-    private sealed class DateTimeOffsetValue : Value<DateTimeOffset>
-    {
-        public override void Write(BsonWriter w, byte[] name, DateTimeOffset value, bool keepNull)
-        {
-            w.Element(0x09, name);
-            w.Date(value.UtcDateTime);
-        }
-    }
-
-    /// <summary>The mapper's own rule for TimeSpan: its ticks.</summary>
-    private sealed class TimeSpanValue : Value<TimeSpan>
-    {
-        public override void Write(BsonWriter w, byte[] name, TimeSpan value, bool keepNull)
-        {
-            w.Element(0x12, name);
-            w.Int64(value.Ticks);
+            w.Element(type, name);
+            payload(w, value);
         }
     }
 
     /// <summary>Enums as their names (the mapper's default, EnumAsInteger off).</summary>
     private sealed class EnumValue<TEnum> : Value<TEnum> where TEnum : struct, Enum
     {
-        public override void Write(BsonWriter w, byte[] name, TEnum value, bool keepNull)
+        protected override void WriteValue(BsonWriter w, byte[] name, TEnum value)
         {
             w.Element(0x02, name);
             w.String(value.ToString());
@@ -196,11 +130,7 @@ internal sealed class RowCodec
     {
         private readonly Value<TInner> _inner = codec.ValueOf<TInner>();
 
-        public override void Write(BsonWriter w, byte[] name, TInner? value, bool keepNull)
-        {
-            if (value is { } v) _inner.Write(w, name, v, keepNull);
-            else if (keepNull) w.Element(0x0A, name);
-        }
+        protected override void WriteValue(BsonWriter w, byte[] name, TInner? value) => _inner.Write(w, name, value!.Value, keepNull: false);
     }
 
     private sealed class ListValue<TList, TItem>(RowCodec codec) : Value<TList> where TList : IEnumerable<TItem>
@@ -208,17 +138,12 @@ internal sealed class RowCodec
         private readonly RowCodec _codec = codec;
         private Value<TItem>? _item;
 
-        public override void Write(BsonWriter w, byte[] name, TList value, bool keepNull)
+        protected override void WriteValue(BsonWriter w, byte[] name, TList value)
         {
-            if (value is null)
-            {
-                if (keepNull) w.Element(0x0A, name);
-                return;
-            }
             // The mapper takes a dictionary behind a list's type for a document: so does it here.
             if (value is IDictionary)
             {
-                w.Value(BsonWriter.NameOf(name), _codec.Serialize(typeof(TList), value));
+                _codec.WriteByMapper(w, name, typeof(TList), value);
                 return;
             }
             var item = _item ??= _codec.ValueOf<TItem>();
@@ -226,29 +151,17 @@ internal sealed class RowCodec
             var start = w.Begin();
             var i = 0;
             if (value is List<TItem> list)
-                foreach (var x in list) item.Write(w, IndexName(i++), x, keepNull: true);
+                foreach (var x in list) item.Write(w, BsonWriter.IndexName(i++), x, keepNull: true);
             else
-                foreach (var x in value) item.Write(w, IndexName(i++), x, keepNull: true);
+                foreach (var x in value) item.Write(w, BsonWriter.IndexName(i++), x, keepNull: true);
             w.End(start);
         }
     }
 
-    private static readonly byte[][] IndexNames = Enumerable.Range(0, 1024).Select(i => BsonWriter.NameBytes(BsonWriter.Index(i))).ToArray();
-
-    private static byte[] IndexName(int i) => i < IndexNames.Length ? IndexNames[i] : BsonWriter.NameBytes(BsonWriter.Index(i));
-
     /// <summary>Anything this codec does not write itself: the mapper's value, written as it is.</summary>
     private sealed class MapperValue<T>(RowCodec codec) : Value<T>
     {
-        public override void Write(BsonWriter w, byte[] name, T value, bool keepNull)
-        {
-            if (value is null)
-            {
-                if (keepNull) w.Element(0x0A, name);
-                return;
-            }
-            w.Value(BsonWriter.NameOf(name), codec.Serialize(typeof(T), value));
-        }
+        protected override void WriteValue(BsonWriter w, byte[] name, T value) => codec.WriteByMapper(w, name, typeof(T), value!);
     }
 
     /// <summary>A class's members, in the mapper's order, as a document (a row's, or one inside a row).</summary>
@@ -259,17 +172,12 @@ internal sealed class RowCodec
 
         public Writer(RowCodec codec) => _codec = codec;
 
-        public override void Write(BsonWriter w, byte[] name, T value, bool keepNull)
+        protected override void WriteValue(BsonWriter w, byte[] name, T value)
         {
-            if (value is null)
-            {
-                if (keepNull) w.Element(0x0A, name);
-                return;
-            }
             // A subclass where the class is declared: the mapper adds its _type, and only it knows how.
             if (value.GetType() != typeof(T))
             {
-                w.Value(BsonWriter.NameOf(name), _codec.Serialize(typeof(T), value));
+                _codec.WriteByMapper(w, name, typeof(T), value);
                 return;
             }
             w.Element(0x03, name);
