@@ -107,51 +107,16 @@ public static class FaqMatcher
 
     private sealed record Prepared(IReadOnlyList<string> Names, string Question, HashSet<string> QuestionGrams)
     {
-        /// <summary>The doc it was prepared from (key, question, aliases), to tell a hash collision from a hit.</summary>
-        public (string Key, string Question, string[] Aliases) Source { get; init; }
-
         // Each name's grams and their weight, and the question's weight: the same for every query.
         public (HashSet<string> Grams, double Weight)[] NameGrams { get; } = Names.Select(n => Grams(n)).Select(g => (g, Weight(g))).ToArray();
         public double QuestionGramsWeight { get; } = Weight(QuestionGrams);
     }
 
-    // Preparing a doc (normalising its names, cutting its question into grams) costs more than scoring it, and the docs
-    // change only when an admin edits them: prepared docs are kept, by a hash of their text (checked on a hit), so a
-    // question allocates nothing to find them.
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, Prepared> PreparedDocs = new();
-
-    // The store hands out the same doc objects until an entry changes: found by reference first, without hashing its text.
+    // Preparing a doc (normalising its names, cutting its question into grams) costs more than scoring it. The store hands
+    // out the same doc objects until an entry changes, so a prepared doc is kept with its doc object, for as long as it lives.
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<FaqDoc, Prepared> PreparedOf = new();
 
-    private static Prepared Prepare(FaqDoc? doc)
-    {
-        if (doc is null) return new([], "", []);
-        if (PreparedOf.TryGetValue(doc, out var mine)) return mine;
-        var prepared = PrepareByText(doc);
-        PreparedOf.AddOrUpdate(doc, prepared);
-        return prepared;
-    }
-
-    private static Prepared PrepareByText(FaqDoc doc)
-    {
-        var aliases = doc.Aliases ?? [];
-        var hash = new HashCode();
-        hash.Add(doc.Key, StringComparer.Ordinal);
-        hash.Add(doc.Question, StringComparer.Ordinal);
-        foreach (var alias in aliases) hash.Add(alias, StringComparer.Ordinal);
-        var key = hash.ToHashCode();
-        if (PreparedDocs.TryGetValue(key, out var known) && Same(known.Source, doc, aliases)) return known;
-        if (PreparedDocs.Count > 10_000) PreparedDocs.Clear(); // edited many times over: start afresh
-        return PreparedDocs[key] = PrepareNew(doc) with { Source = (doc.Key, doc.Question, [.. aliases]) };
-    }
-
-    private static bool Same((string Key, string Question, string[] Aliases) source, FaqDoc doc, IReadOnlyList<string> aliases)
-    {
-        if (source.Key != doc.Key || source.Question != doc.Question || source.Aliases.Length != aliases.Count) return false;
-        for (var i = 0; i < aliases.Count; i++)
-            if (source.Aliases[i] != aliases[i]) return false;
-        return true;
-    }
+    private static Prepared Prepare(FaqDoc? doc) => doc is null ? new([], "", []) : PreparedOf.GetValue(doc, PrepareNew);
 
     private static Prepared PrepareNew(FaqDoc doc)
     {
