@@ -94,9 +94,11 @@ public static partial class InboundBench
         {
             if (child is not null) return await child.StatsAsync();
             using var me = Process.GetCurrentProcess();
+            var handOffs = BotStats.HandOffs();
             return new BotStats(me.UserProcessorTime.TotalMilliseconds, me.PrivilegedProcessorTime.TotalMilliseconds, botDb!.JournalStats.Syncs,
                 hostOutbox!.PendingCount, me.WorkingSet64, me.PeakWorkingSet64, GC.GetTotalMemory(false), GC.GetTotalAllocatedBytes(),
-                GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), stopping.IsCancellationRequested, liteDbFailure.Text, GC.GetTotalPauseDuration().TotalMilliseconds);
+                GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), stopping.IsCancellationRequested, liteDbFailure.Text, GC.GetTotalPauseDuration().TotalMilliseconds)
+                with { WorkItems = handOffs.WorkItems, ContextSwitches = handOffs.ContextSwitches };
         }
         var exit = 1;
         var phases = new List<string>();
@@ -340,7 +342,8 @@ public static partial class InboundBench
     private static string CpuLine(BotStats before, BotStats after, int updates, bool inProcess) =>
         $"  CPU{(inProcess ? " of the whole process (bot + peer + load)" : " of the bot process")}: {after.CpuMs - before.CpuMs:0} ms "
         + $"(user {after.UserMs - before.UserMs:0}, sys {after.SysMs - before.SysMs:0}) = {(after.CpuMs - before.CpuMs) / updates:0.000} ms per update; "
-        + $"allocated {(after.AllocatedBytes - before.AllocatedBytes) / (double)updates / 1024:0.0} KB per update; GCs gen0 {after.Gen0 - before.Gen0}, gen1 {after.Gen1 - before.Gen1}, gen2 {after.Gen2 - before.Gen2}, paused {after.GcPauseMs - before.GcPauseMs:0} ms";
+        + $"allocated {(after.AllocatedBytes - before.AllocatedBytes) / (double)updates / 1024:0.0} KB per update; GCs gen0 {after.Gen0 - before.Gen0}, gen1 {after.Gen1 - before.Gen1}, gen2 {after.Gen2 - before.Gen2}, paused {after.GcPauseMs - before.GcPauseMs:0} ms; "
+        + $"pool work items {(after.WorkItems - before.WorkItems) / (double)updates:0.0} and context switches {(after.ContextSwitches - before.ContextSwitches) / (double)updates:0.0} per update";
 
     private static string CurrentAffinity()
     {

@@ -245,7 +245,7 @@ public sealed class OutboxQueue : BackgroundService
                 _inFlight++;
                 var send = SendAndRelease(lane, item, ct);
                 _sending.Add(send);
-                _ = send.ContinueWith(t => { lock (_lock) _sending.Remove(t); }, TaskScheduler.Default);
+                _ = send.ContinueWith(t => { lock (_lock) _sending.Remove(t); }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
             return null;
         }

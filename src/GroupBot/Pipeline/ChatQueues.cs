@@ -17,13 +17,14 @@ public sealed class ChatQueues
             var previous = _tails.GetValueOrDefault(chatId) ?? Task.CompletedTask;
             var next = RunAfter(previous, work);
             _tails[chatId] = next;
+            // Run inline when the work ends (ExecuteSynchronously): a pool work item of its own per event cost more than this does.
             next.ContinueWith(_ =>
             {
                 lock (_lock)
                 {
                     if (_tails.TryGetValue(chatId, out var tail) && tail == next) _tails.Remove(chatId);
                 }
-            }, TaskScheduler.Default);
+            }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             return next;
         }
     }

@@ -204,8 +204,9 @@ public sealed class TelegramAdapter(
         // Not awaited: other chats must not wait for this one. The queue keeps this chat's order; the handler's unit
         // removes the update from the inbox together with its effects.
         await _waiting.WaitAsync(ct);
+        // The release runs inline where the event ends: not worth a pool work item of its own.
         _ = onEvent(evt with { Handled = () => inbox.MarkHandled(update.Id) })
-            .ContinueWith(_ => _waiting.Release(), TaskScheduler.Default);
+            .ContinueWith(_ => _waiting.Release(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     public bool WaitsForReplies => false;
