@@ -21,7 +21,9 @@ public sealed class Unit : IDisposable
     internal Unit(Database db)
     {
         _db = db;
-        _outer = Ambient.Value;
+        // The nearest unit still open, not the ambient one: an ended unit stays ambient in a caller whose unit committed
+        // inside an async method, and linking to it would chain every unit a loop ever began (and their writes) together.
+        _outer = Current;
         Ambient.Value = this;
     }
 

@@ -44,6 +44,30 @@ public sealed class DatabaseTests : IDisposable
     }
 
     [Fact]
+    public void A_loop_that_begins_a_unit_each_round_keeps_none_of_the_ended_ones()
+    {
+        // The poller's shape: a plain method begins and commits a unit (the commit awaits inside, so the ended unit stays
+        // the loop's ambient one), once per getUpdates, for the bot's whole life.
+        using var db = new Database(_dir.File("loop.db"));
+        var rows = Rows(db);
+        var first = BeginAndCommit(db, rows);
+        for (var i = 0; i < 3; i++) BeginAndCommit(db, rows);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        Assert.False(first.IsAlive, "an ended unit (and every write it held) stays reachable from the next one");
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference BeginAndCommit(Database db, Table<long, Row> rows)
+    {
+        var unit = db.Begin();
+        rows.Insert(new Row { ChatId = 1, Text = new string('x', 1000) });
+        unit.CommitAsync().GetAwaiter().GetResult();
+        return new WeakReference(unit);
+    }
+
+    [Fact]
     public void A_unit_that_is_not_committed_changes_nothing_even_a_row_it_changed_in_place()
     {
         var path = _dir.File("r.db");
