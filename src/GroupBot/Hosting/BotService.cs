@@ -29,7 +29,7 @@ public sealed class BotService(
             await SetMenus(ct);
             await adapter.RunAsync(async evt =>
             {
-                await queues.Enqueue(evt.ChatId, () => processor.Process(evt, ct), hereIfIdle: true);
+                await queues.Enqueue(evt.ChatId, () => processor.Process(evt, ct));
                 if (adapter.WaitsForReplies) await outbox.WhenIdle(evt.ChatId);
             }, ct);
             await queues.Drain();

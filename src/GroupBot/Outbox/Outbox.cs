@@ -119,9 +119,8 @@ public sealed class OutboxQueue : BackgroundService
                 fresh.Add(item);
             }
         }
-        // Answers first: a release may start a send's request on this thread.
-        if (answers.Count > 0) unit.AfterCommit(() => { foreach (var a in answers) Answer(a); });
         if (fresh.Count > 0) unit.AfterCommit(() => Release(fresh));
+        if (answers.Count > 0) unit.AfterCommit(() => { foreach (var a in answers) Answer(a); });
         return fresh.Count + answers.Count;
     }
 
@@ -172,8 +171,8 @@ public sealed class OutboxQueue : BackgroundService
                 _pendingOfChat[item.ChatId] = _pendingOfChat.GetValueOrDefault(item.ChatId) + 1;
                 Schedule(lane, now);
             }
+            _wake.TrySetResult();
         }
-        StartNow();
     }
 
     /// <summary>Puts a lane in the ready queue unless it is there already or busy (caller holds the lock).</summary>
@@ -186,7 +185,6 @@ public sealed class OutboxQueue : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
-        lock (_lock) _running = ct;
         try
         {
             while (!ct.IsCancellationRequested)
@@ -209,83 +207,27 @@ public sealed class OutboxQueue : BackgroundService
         }
         finally
         {
-            // Nothing may touch the store after the host disposes it: let the sends under way finish or cancel. A send
-            // started on another thread just before the stop is counted in _starting until it is in _sending.
-            while (true)
-            {
-                Task[] sending;
-                lock (_lock)
-                {
-                    if (_sending.Count == 0 && _starting == 0) break;
-                    sending = [.. _sending];
-                }
-                if (sending.Length > 0) await Task.WhenAll(sending);
-                else await Task.Yield();
-            }
-        }
-    }
-
-    /// <summary>The service's stop token once it runs; null before (items released then wait for the loop).</summary>
-    private CancellationToken? _running;
-
-    /// <summary>Sends picked under the lock and not yet in <see cref="_sending"/>.</summary>
-    private int _starting;
-
-    /// <summary>How deep this thread is in <see cref="StartNow"/>: a send that completes at once must not start the next inline.</summary>
-    [ThreadStatic] private static int t_depth;
-
-    /// <summary>
-    /// Starts what may go now on this thread (the commit that released it, or the send that just ended) rather than waking
-    /// the picking loop: each wake-up and hand-off to another thread costs more than the pick. The loop is woken only when
-    /// something waits for a time (a budget, a retry) or before the service runs.
-    /// </summary>
-    private void StartNow()
-    {
-        CancellationToken ct;
-        lock (_lock)
-        {
-            if (_running is not { } running || running.IsCancellationRequested)
-            {
-                _wake.TrySetResult();
-                return;
-            }
-            ct = running;
-        }
-        t_depth++;
-        try
-        {
-            if (StartDueSends(ct) is not null) lock (_lock) _wake.TrySetResult();
-        }
-        finally
-        {
-            t_depth--;
+            // Nothing may touch the store after the host disposes it: let the sends under way finish or cancel.
+            Task[] sending;
+            lock (_lock) sending = [.. _sending];
+            await Task.WhenAll(sending);
         }
     }
 
     /// <summary>Starts every send that may go now; returns how long until the next may (null: wait for a wake-up).</summary>
     private TimeSpan? StartDueSends(CancellationToken ct)
     {
-        var start = new List<(Lane Lane, OutboxItem Item)>();
-        TimeSpan? next = null;
         lock (_lock)
         {
             if (_wake.Task.IsCompleted) _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            while (!ct.IsCancellationRequested && _inFlight < _options.MaxInFlight && _ready.TryPeek(out var lane, out var priority))
+            while (_inFlight < _options.MaxInFlight && _ready.TryPeek(out var lane, out var priority))
             {
                 var at = priority.At;
                 var now = _time.GetUtcNow();
-                if (at > now)
-                {
-                    next = at - now;
-                    break;
-                }
+                if (at > now) return at - now;
                 // The overall budget is the same for every lane: wait for it without touching the queue.
                 var global = _limiter.GlobalWait(now);
-                if (global > TimeSpan.Zero)
-                {
-                    next = global;
-                    break;
-                }
+                if (global > TimeSpan.Zero) return global;
                 _ready.Dequeue();
                 lane.Scheduled = false;
                 if (lane.Count == 0) continue;
@@ -301,41 +243,17 @@ public sealed class OutboxQueue : BackgroundService
                 _limiter.Take(item.ChatId, item.IsMessage, now);
                 lane.Busy = true;
                 _inFlight++;
-                start.Add((lane, item));
-            }
-            _starting += start.Count;
-        }
-        // Outside the lock: a request's own synchronous part (its JSON, the socket write) runs here.
-        foreach (var (lane, item) in start)
-        {
-            var send = Detached(() => SendAndRelease(lane, item, yieldFirst: t_depth > 1, ct));
-            lock (_lock)
-            {
-                _starting--;
-                if (send.IsCompleted) continue;
+                var send = SendAndRelease(lane, item, ct);
                 _sending.Add(send);
+                _ = send.ContinueWith(t => { lock (_lock) _sending.Remove(t); }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
-            _ = send.ContinueWith(t => { lock (_lock) _sending.Remove(t); }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default);
+            return null;
         }
-        return next;
     }
 
-    /// <summary>
-    /// Starts a send without the caller's context: started from an event's commit, it would otherwise carry that event's
-    /// (ended) unit of work and the rest of its async-local state into the request and the unit recording its result.
-    /// </summary>
-    private static Task Detached(Func<Task> start)
+    private async Task SendAndRelease(Lane lane, OutboxItem item, CancellationToken ct)
     {
-        if (ExecutionContext.IsFlowSuppressed()) return start();
-        using (ExecutionContext.SuppressFlow()) return start();
-    }
-
-    /// <param name="yieldFirst">true when started from a send that just ended on this thread: a chain of sends that complete at once
-    /// (the local chat) goes through the pool instead of deeper into this thread's stack</param>
-    private async Task SendAndRelease(Lane lane, OutboxItem item, bool yieldFirst, CancellationToken ct)
-    {
-        if (yieldFirst) await Task.Yield();
+        await Task.Yield(); // the picking loop goes on while this request is under way
         var done = false;
         try
         {
@@ -355,8 +273,8 @@ public sealed class OutboxQueue : BackgroundService
                 }
                 if (lane.Count == 0) _lanes.Remove(lane.Chat);
                 else Schedule(lane, _time.GetUtcNow());
+                _wake.TrySetResult();
             }
-            StartNow();
         }
     }
 
