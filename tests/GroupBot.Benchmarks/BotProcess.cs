@@ -15,10 +15,11 @@ public sealed record BotStats(
     public double CpuMs => UserMs + SysMs;
 
     /// <summary>
-    /// Hand-offs, counted rather than timed: the thread pool's work items and this process's context switches so far. Unlike
-    /// times, these hardly move between runs, so a change that saves hand-offs shows even on a noisy machine.
+    /// These stats with this process's hand-offs so far, counted rather than timed: the thread pool's work items and the
+    /// context switches. Unlike times, they hardly move between runs, so a change that saves hand-offs shows even on a
+    /// noisy machine.
     /// </summary>
-    public static (long WorkItems, long ContextSwitches) HandOffs()
+    public BotStats WithHandOffs()
     {
         long switches = 0;
         try
@@ -32,7 +33,7 @@ public sealed record BotStats(
         {
             // A thread that ended while it was read: the count is a little short, which a per-update figure hardly shows.
         }
-        return (ThreadPool.CompletedWorkItemCount, switches);
+        return this with { WorkItems = ThreadPool.CompletedWorkItemCount, ContextSwitches = switches };
     }
 }
 
@@ -156,11 +157,10 @@ public sealed class BotProcess : IAsyncDisposable
         {
             using var me = Process.GetCurrentProcess();
             var info = GC.GetGCMemoryInfo();
-            var handOffs = BotStats.HandOffs();
             return new BotStats(me.UserProcessorTime.TotalMilliseconds, me.PrivilegedProcessorTime.TotalMilliseconds, db.JournalStats.Syncs,
                 outbox.PendingCount, me.WorkingSet64, me.PeakWorkingSet64, Math.Max(GC.GetTotalMemory(false), info.HeapSizeBytes),
                 GC.GetTotalAllocatedBytes(), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), stopping.IsCancellationRequested,
-                liteDbFailure.Text, GC.GetTotalPauseDuration().TotalMilliseconds) with { WorkItems = handOffs.WorkItems, ContextSwitches = handOffs.ContextSwitches };
+                liteDbFailure.Text, GC.GetTotalPauseDuration().TotalMilliseconds).WithHandOffs();
         }
         Console.Out.WriteLine("ready");
         Console.Out.Flush();

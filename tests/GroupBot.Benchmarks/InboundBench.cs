@@ -94,11 +94,10 @@ public static partial class InboundBench
         {
             if (child is not null) return await child.StatsAsync();
             using var me = Process.GetCurrentProcess();
-            var handOffs = BotStats.HandOffs();
             return new BotStats(me.UserProcessorTime.TotalMilliseconds, me.PrivilegedProcessorTime.TotalMilliseconds, botDb!.JournalStats.Syncs,
                 hostOutbox!.PendingCount, me.WorkingSet64, me.PeakWorkingSet64, GC.GetTotalMemory(false), GC.GetTotalAllocatedBytes(),
                 GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), stopping.IsCancellationRequested, liteDbFailure.Text, GC.GetTotalPauseDuration().TotalMilliseconds)
-                with { WorkItems = handOffs.WorkItems, ContextSwitches = handOffs.ContextSwitches };
+                .WithHandOffs();
         }
         var exit = 1;
         var phases = new List<string>();
