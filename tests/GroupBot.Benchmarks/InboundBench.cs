@@ -90,9 +90,10 @@ public static partial class InboundBench
         var stopping = host?.Get<IHostApplicationLifetime>().ApplicationStopping ?? CancellationToken.None;
         var botDb = host?.Get<Database>();
         var hostOutbox = host?.Get<OutboxQueue>();
-        async Task<BotStats?> Probe()
+        async Task<BotStats?> Probe(bool full = true)
         {
-            if (child is not null) return await child.StatsAsync();
+            if (child is not null) return await child.StatsAsync(full);
+            if (!full) return new BotStats(0, 0, 0, hostOutbox!.PendingCount, 0, 0, 0, 0, 0, 0, 0, stopping.IsCancellationRequested, liteDbFailure.Text);
             using var me = Process.GetCurrentProcess();
             return new BotStats(me.UserProcessorTime.TotalMilliseconds, me.PrivilegedProcessorTime.TotalMilliseconds, botDb!.JournalStats.Syncs,
                 hostOutbox!.PendingCount, me.WorkingSet64, me.PeakWorkingSet64, GC.GetTotalMemory(false), GC.GetTotalAllocatedBytes(),
@@ -187,7 +188,7 @@ public static partial class InboundBench
                 var warm = new List<(long Chat, int Message)>(warmup);
                 for (var i = 0; i < warmup; i++) warm.Add(Next());
                 var warmClock = Stopwatch.StartNew();
-                var (warmDone, _, warmStopped) = await WaitForReplies(peer, Probe, warm.Count, 0, TimeSpan.FromSeconds(maxSeconds));
+                var (warmDone, _, warmStopped) = await WaitForReplies(peer, () => Probe(false), warm.Count, 0, TimeSpan.FromSeconds(maxSeconds));
                 if (!warmDone) throw new InvalidOperationException(warmStopped ? "the bot stopped during the warm-up" : "the warm-up did not finish");
                 phases.Add($"warm-up: {warm.Count} updates of the same mix in {warmClock.Elapsed.TotalSeconds:0.0} s, not measured");
                 // Let the writer behind copy the warm-up's rows and the outbox settle before the measured phase.
@@ -204,7 +205,7 @@ public static partial class InboundBench
                 if (rng.NextDouble() < pressShare && NextPress() is { } press) burstPresses.Add(press);
                 else burst.Add(Next());
             }
-            var (burstDone, burstPeak, stopped) = await WaitForReplies(peer, Probe, burst.Count, burstPresses.Count, TimeSpan.FromSeconds(maxSeconds));
+            var (burstDone, burstPeak, stopped) = await WaitForReplies(peer, () => Probe(false), burst.Count, burstPresses.Count, TimeSpan.FromSeconds(maxSeconds));
             var b = Analyse(peer, burst, senders);
             var bp = AnalysePresses(peer, burstPresses);
             var after = await Probe() ?? before;
@@ -241,7 +242,7 @@ public static partial class InboundBench
                 }
                 var fedIn = feed.Elapsed.TotalSeconds;
                 var backlog = paced.Count - peer.Replies;
-                var (pacedDone, pacedPeak, pacedStopped) = await WaitForReplies(peer, Probe, paced.Count, pacedPresses.Count, TimeSpan.FromSeconds(maxSeconds));
+                var (pacedDone, pacedPeak, pacedStopped) = await WaitForReplies(peer, () => Probe(false), paced.Count, pacedPresses.Count, TimeSpan.FromSeconds(maxSeconds));
                 var p = Analyse(peer, paced, senders);
                 var pp = AnalysePresses(peer, pacedPresses);
                 var pacedAfter = await Probe() ?? pacedBefore;
