@@ -75,7 +75,8 @@ public sealed class PostingCommands(Schedules schedules, Catalog catalog, PostRe
             if (eq <= 0) return ctx.Usage("tag_form", word);
             var key = TextWidth.Fold(word[..eq]).ToLowerInvariant();
             var value = word[(eq + 1)..].Trim();
-            if (key.Length > 32 || value.Length > 64 || !key.All(c => char.IsLetterOrDigit(c) || c is '_' or '-')) return ctx.Usage("tag_form", word);
+            if (key.Length > 32 || !key.All(c => char.IsLetterOrDigit(c) || c is '_' or '-')) return ctx.Usage("tag_key", word[..eq]);
+            if (value.Length > 64) return ctx.Usage("tag_value_long", word);
             // Trusting a group lets its admins' records count brand-wide: only an operator may give or take it.
             if (key == Trust.Tag && !ctx.IsOperator) return ctx.Refused("trusted_tag");
             changes.Add((key, value));

@@ -82,6 +82,21 @@ public sealed class FirstHourRecordsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_tag_that_is_too_long_or_has_a_bad_key_is_told_what_is_wrong_and_changes_nothing()
+    {
+        var longValue = await Say(Owner, "/tag city=" + new string('a', 65));
+        Assert.Contains("的值太长（最多 64 个字）", longValue);
+        Assert.DoesNotContain("应写成 键=值", longValue);
+        var badKey = await Say(Owner, "/tag 城 市=上海");
+        Assert.Contains("应写成 键=值", badKey);
+        var symbolKey = await Say(Owner, "/tag ci.ty=上海");
+        Assert.Contains("标签的键「ci.ty」只能用字母、数字、_ 和 -", symbolKey);
+        var shown = await Say(Owner, "/tag");
+        Assert.DoesNotContain("city=", shown);
+        Assert.DoesNotContain("ci.ty", shown);
+    }
+
+    [Fact]
     public async Task Chinese_words_are_accepted_wherever_an_option_takes_a_word()
     {
         await Say(Owner, "/award @amy 20");
