@@ -78,7 +78,9 @@ public sealed class CheckInAndBargainFlowTests : IAsyncLifetime
     [Fact]
     public async Task A_bargain_is_cut_by_friends_once_each_down_to_the_floor_and_the_starter_gets_a_coupon()
     {
-        Assert.Contains("请带上商品编号", (await _bot.Say(Users[0], "/bargain")).All());
+        var missing = (await _bot.Say(Users[0], "/bargain")).All();
+        Assert.Contains("请带上商品编号，例如 /bargain chestnut（可选：chestnut / ", missing);
+        Assert.DoesNotContain("（可选：）", missing);
         Assert.Contains("没有商品「nope」", (await _bot.Say(Users[0], "/bargain nope")).All());
         var open = await _bot.Say(Users[0], "/bargain chestnut");
         var posted = Assert.IsType<SendText>(Assert.Single(open));

@@ -30,7 +30,8 @@ public sealed class BargainFlow(GameStore store, Deadlines deadlines, GameMessag
     {
         var view = GameView.Of(ctx);
         var products = catalog.Products.Select(p => p.Id).ToList();
-        if (ctx.Args.Count == 0) return Notice(ctx, view, "bargain_missing_product", string.Join(" / ", products));
+        if (products.Count == 0) return Notice(ctx, view, "bargain_no_products");
+        if (ctx.Args.Count == 0) return Notice(ctx, view, "bargain_missing_product", products[0], string.Join(" / ", products));
         if (ctx.From.IsBot) return [];
         var product = catalog.Find(TextWidth.Fold(ctx.Args[0]).Trim());
         if (product is null) return Notice(ctx, view, "bargain_unknown_product", ctx.Args[0], string.Join(" / ", products));
