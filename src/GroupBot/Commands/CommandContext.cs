@@ -28,8 +28,9 @@ public sealed class CommandContext(
         [new SendText(ChatId, Render(template, model), ReplyTo: Message.MessageId)];
 
     /// <summary>A one-line answer to a malformed command: what was wrong and the right form. Changes nothing.</summary>
-    public IReadOnlyList<ChatAction> Usage(string reason, string? value = null, string? command = null) =>
-        Reply("usage", new { Command = command ?? Line.Name, Reason = reason, Value = TelegramText.Quote(value) });
+    /// <param name="more">what the reason may add, e.g. the names to choose from (the template decides whether to show it)</param>
+    public IReadOnlyList<ChatAction> Usage(string reason, string? value = null, string? command = null, string? more = null) =>
+        Reply("usage", new { Command = command ?? Line.Name, Reason = reason, Value = TelegramText.Quote(value), More = more ?? "" });
 
     /// <param name="command">the sub-command refused ("faq add"), when the command itself is open to everyone</param>
     public IReadOnlyList<ChatAction> NotAllowed(string? command = null) => Reply("not_admin", new { Command = command ?? Line.Name });

@@ -15,6 +15,14 @@ public sealed class PostRenderer(TemplateStore templates, Groups groups, Points 
 
     public bool Exists(string name) => templates.Exists(TemplateName(name), TemplateStore.DefaultLanguage);
 
+    /// <summary>The post templates (templates/zh-CN/posts/*.sbn, not the _partials), as /post and /preview take them.</summary>
+    public IReadOnlyList<string> Names()
+    {
+        var folder = Path.Combine(templates.Root, TemplateStore.DefaultLanguage, "posts");
+        if (!Directory.Exists(folder)) return [];
+        return Directory.EnumerateFiles(folder, "*.sbn").Select(f => Path.GetFileNameWithoutExtension(f)).Where(n => !n.StartsWith('_')).Order(StringComparer.Ordinal).ToList();
+    }
+
     /// <summary>The post for this group; null when the template does not render (the detail is logged, never posted).</summary>
     public string? Render(string template, Product? product, Group group)
     {

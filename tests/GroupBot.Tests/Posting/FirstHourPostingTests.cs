@@ -103,4 +103,18 @@ public sealed class FirstHourPostingTests : IAsyncLifetime
         Assert.DoesNotContain("daily_product", list);
         Assert.DoesNotContain("brand_story", list);
     }
+
+    [Fact]
+    public async Task A_wrong_or_missing_template_name_is_answered_with_the_names_to_choose_from_and_posts_nothing()
+    {
+        var wrong = await _bot.SayIn(Shanghai, BotHarness.Owner, "/preview faq_answer");
+        var text = Assert.IsType<SendText>(Assert.Single(wrong)).Text;
+        Assert.Contains("没有叫「faq_answer」的模板或定时任务（可选：", text);
+        Assert.Contains("daily_product", text);
+        Assert.DoesNotContain("_copy", text);
+        Assert.DoesNotContain("daily /", text); // /preview takes templates, not schedules
+        var missing = Assert.IsType<SendText>(Assert.Single(await _bot.SayIn(Shanghai, BotHarness.Owner, "/post"))).Text;
+        Assert.Contains("缺少模板或定时任务名（可选：daily / ", missing);
+        Assert.Contains("daily_product", missing);
+    }
 }
