@@ -46,8 +46,10 @@ public delegate Task<IReadOnlyList<ChatAction>> CommandHandler(CommandContext co
 /// <param name="RoleMatters">for a members' command: whether the caller's role changes what it does with these arguments;
 /// when it does not, the role is not looked up (asking Telegram for a group's admins is a request of its own), except to
 /// spare an admin the repeat rule when the same answer is asked for again</param>
+/// <param name="OperatorsOnly">only operators can use it (the handler refuses anyone else with its own answer): /help, /start
+/// and the menus list it to operators only</param>
 public sealed record CommandSpec(string Name, Role Role, CommandHandler Handle, IReadOnlyCollection<string>? Options = null, bool Secret = false,
-    Func<CommandArgs, bool>? RoleMatters = null, CommandScope Scope = CommandScope.Anywhere)
+    Func<CommandArgs, bool>? RoleMatters = null, CommandScope Scope = CommandScope.Anywhere, bool OperatorsOnly = false)
 {
     public IReadOnlyCollection<string> OptionKeys => Options ?? [];
 

@@ -62,7 +62,8 @@ public static class ConsoleSetup
 public sealed class ConsoleLinks(SignIn signIn, Broadcasts broadcasts, IOptions<ConsoleOptions> options, IOptions<WebOptions> web, IServiceProvider sp,
     IHostApplicationLifetime lifetime, ILogger<ConsoleLinks> log) : IHostedService
 {
-    public CommandSpec Spec => new("console", Role.Member, (ctx, _) => Task.FromResult(Handle(ctx)), RoleMatters: _ => false, Scope: CommandScope.Private);
+    public CommandSpec Spec => new("console", Role.Member, (ctx, _) => Task.FromResult(Handle(ctx)), RoleMatters: _ => false, Scope: CommandScope.Private,
+        OperatorsOnly: true);
 
     /// <summary>Whether the console is being served (both it and the web server are on, and the server listens).</summary>
     public bool On => options.Value.Enabled && web.Value.Enabled && sp.GetRequiredService<WebServer>().Address is not null;

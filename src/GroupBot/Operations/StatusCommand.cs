@@ -15,7 +15,7 @@ public sealed class StatusCommand(
     BotMetrics metrics, OutboxQueue outbox, IChatAdapter adapter, Database db, GameStore games, Groups groups, IOptions<StorageOptions> storage,
     TimeProvider time)
 {
-    public CommandSpec Spec => new("status", Role.Admin, (ctx, _) => Task.FromResult(Status(ctx)), Scope: CommandScope.Private);
+    public CommandSpec Spec => new("status", Role.Admin, (ctx, _) => Task.FromResult(Status(ctx)), Scope: CommandScope.Private, OperatorsOnly: true);
 
     private IReadOnlyList<ChatAction> Status(CommandContext ctx)
     {

@@ -38,10 +38,22 @@ public sealed class PrivateChatTests : IAsyncLifetime
         Assert.DoesNotContain("/award", text);
         // Every private-chat command of the registry a member may use is listed: none is hard-coded.
         var registry = _bot.Get<CommandRegistry>();
-        foreach (var spec in registry.All.Where(c => c.Scope == CommandScope.Private && c.Role == Role.Member))
+        foreach (var spec in registry.All.Where(c => c.Scope == CommandScope.Private && c.Role == Role.Member && !c.OperatorsOnly))
             Assert.Contains("/" + spec.Name, text);
+        // Operators' commands are offered to operators only, in /start and /help alike.
+        Assert.DoesNotContain("/console", text);
+        Assert.DoesNotContain("/status", text);
+        var help = (await Private(Amy, "/help")).All();
+        Assert.DoesNotContain("/console", help);
+        Assert.DoesNotContain("/status", help);
         var op = new ChatUser(99, "Op", "op");
-        Assert.Contains("你是运营", (await Private(op, "/start")).All());
+        var opStart = (await Private(op, "/start")).All();
+        Assert.Contains("你是运营", opStart);
+        Assert.Contains("/console", opStart);
+        Assert.Contains("/status", opStart);
+        var opHelp = (await Private(op, "/help")).All();
+        Assert.Contains("/console", opHelp);
+        Assert.Contains("/status", opHelp);
     }
 
     [Fact]
