@@ -21,6 +21,9 @@ public sealed class CommandRouter(CommandRegistry registry, Roles roles, Trust t
     {
         var language = groups.LanguageOf(group);
         var line = CommandLine.Parse(message.Text);
+        // In a private chat there is nobody else to talk to: plain text gets a pointer to /help rather than silence.
+        if (line is null && message.Chat.Kind is ChatKind.Private && !string.IsNullOrWhiteSpace(message.Text))
+            return [new SendText(message.ChatId, templates.Render("private_hint", language), ReplyTo: message.MessageId)];
         if (line is null || !line.IsFor(botUsername)) return [];
         var spec = registry.Find(line.Name);
         if (spec is null)

@@ -57,6 +57,15 @@ public sealed class PrivateChatTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Plain_text_in_a_private_chat_gets_a_pointer_to_help_and_in_a_group_nothing()
+    {
+        var reply = (await Private(Amy, "你好")).All();
+        Assert.Contains("发 /help 看看我能做什么", reply);
+        Assert.Contains("/claim", reply);
+        Assert.Empty(await _bot.Say(Amy, "你好"));
+    }
+
+    [Fact]
     public async Task Start_in_a_group_answers_only_when_addressed_to_this_bot_and_junk_payloads_get_a_clear_reply()
     {
         Assert.Empty(await _bot.Say(Amy, "/start"));
