@@ -81,6 +81,10 @@ public static partial class InboundBench
             ["Outbox:ChatPerSecond"] = "1000000",
             ["Outbox:ChatBurst"] = "1000000",
             ["Outbox:GroupPerMinute"] = "1000000",
+            // A fast server answers in well under a millisecond: with the default 8 sends under way the bot wakes for each
+            // answer and spends more per update (the bare loop too: see `bare`). An operator of a local Bot API server
+            // raises it likewise (README, Configuration).
+            ["Outbox:MaxInFlight"] = "100",
         };
         // The bot in a process of its own (pinned with taskset when asked) measures the bot alone: its CPU, its memory.
         BenchHost? host = null;
@@ -275,7 +279,7 @@ public static partial class InboundBench
             result.AppendLine($"== GroupBot inbound benchmark ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}, Release) ==");
             result.AppendLine($"store: {groupCount} groups, {memberCount} members, {groupCount / 10} group-own FAQ answers + config/faq.json (seeded in {seedSeconds:0.0} s); {gameChats} chats with an open group buy");
             result.AppendLine("storage: durable: every update one unit, made durable by the journal's group commit before its reply is sent");
-            result.AppendLine("limits: OFF for this run — the peer enforces none and Outbox:* are set to 1,000,000 — so the bot's own speed is measured");
+            result.AppendLine("limits: OFF for this run — the peer enforces none and Outbox:* are set to 1,000,000, with 100 requests in flight (Outbox:MaxInFlight) — so the bot's own speed is measured");
             result.AppendLine($"mix: {1 - joinShare - pressShare:P0} /faq <words> over all {groupCount} chats, {joinShare:P0} /join in the group-buy chats, "
                 + $"{pressShare:P0} button presses in {lotteries} red-packet lotteries of {LotterySlots} (Join until full, then Grab; a played-out lottery's share goes to messages); users drawn from {memberCount} members");
             foreach (var line in phases) result.AppendLine(line);

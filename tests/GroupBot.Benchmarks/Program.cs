@@ -19,6 +19,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
           ledger    [--rows 1000000]              /me and /top with a large points ledger
           report    [--groups 10000] [--days 7]   the report command (CSVs and chart) over many groups
           peercheck                               Telegram.Bot against the load peer, method by method
+          bare      [--updates 20000] [--in-flight 8] a bare Telegram.Bot loop on the same peer: the floor under inbound
 
         Options of each command: README.md.
         """);
@@ -36,6 +37,8 @@ try
         "render" => RenderBench.Run(args[1..]),
         "ledger" => await LedgerBench.RunAsync(new Options(args[1..])),
         "bot" => await BotProcess.RunChildAsync(args[1..]),
+        "bare" => await BareBench.RunAsync(new Options(args[1..])),
+        "bare-child" => await BareBench.RunChildAsync(args[1..]),
         "report" => await ReportBench.RunAsync(new Options(args[1..])),
         "peercheck" when args.Length == 1 => await PeerCheck.RunAsync(),
         "peercheck" => Usage("peercheck takes no options"),
