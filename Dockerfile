@@ -21,8 +21,11 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends libicu74 tzdata fonts-noto-cjk fontconfig libfontconfig1 curl \
  && rm -rf /var/lib/apt/lists/*
 # Inside the container Kestrel listens on every interface; publish the port on 127.0.0.1 (see above).
+# DOTNET_GCgen0size: a 32 MB young generation at least (the runtime reads it from the environment only; see
+# config/groupbot.service).
 ENV DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=false \
     DOTNET_CLI_TELEMETRY_OPTOUT=1 \
+    DOTNET_GCgen0size=0x2000000 \
     GROUPBOT_ROOT=/srv/groupbot \
     Web__Url=http://0.0.0.0:5280
 COPY --from=build /app /opt/groupbot

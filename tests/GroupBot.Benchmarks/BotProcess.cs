@@ -75,6 +75,9 @@ public sealed class BotProcess : IAsyncDisposable
             start.ArgumentList.Add(self);
         }
         foreach (var a in args) start.ArgumentList.Add(a);
+        // The bot runs as deployed (Dockerfile, config/groupbot.service, launchSettings.json); a value in this process's
+        // environment wins, to compare (DOTNET_GCgen0size=0 is the runtime's default).
+        if (Environment.GetEnvironmentVariable(GcGen0SizeVariable) is null) start.Environment[GcGen0SizeVariable] = DeployedGcGen0Size;
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the bot process");
         var bot = new BotProcess(process);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
@@ -82,6 +85,9 @@ public sealed class BotProcess : IAsyncDisposable
         if (line != "ready") throw new InvalidOperationException($"the bot process did not start: {line ?? "(exited)"}");
         return bot;
     }
+
+    public const string GcGen0SizeVariable = "DOTNET_GCgen0size";
+    public const string DeployedGcGen0Size = "0x2000000";
 
     /// <param name="full">false: only the outbox and the stopping flag, for polls while a phase runs (the full stats read
     /// every thread's /proc status, which cost the bot about 3 % of its CPU when polled every 100 ms)</param>
