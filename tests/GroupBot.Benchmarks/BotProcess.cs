@@ -75,9 +75,11 @@ public sealed class BotProcess : IAsyncDisposable
             start.ArgumentList.Add(self);
         }
         foreach (var a in args) start.ArgumentList.Add(a);
-        // The bot runs as deployed (Dockerfile, config/groupbot.service, launchSettings.json); a value in this process's
-        // environment wins, to compare (DOTNET_GCgen0size=0 is the runtime's default).
-        if (Environment.GetEnvironmentVariable(GcGen0SizeVariable) is null) start.Environment[GcGen0SizeVariable] = DeployedGcGen0Size;
+        // The bot runs as deployed: its GC setting from the Dockerfile, config/groupbot.service and launchSettings.json, no
+        // tiered compilation as GroupBot.csproj says (this process runs the benchmarks' own runtimeconfig). A value in this
+        // process's environment wins, to compare (DOTNET_GCgen0size=0 and DOTNET_TieredCompilation=1: the runtime's defaults).
+        foreach (var (name, value) in Deployed)
+            if (Environment.GetEnvironmentVariable(name) is null) start.Environment[name] = value;
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the bot process");
         var bot = new BotProcess(process);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
@@ -86,8 +88,7 @@ public sealed class BotProcess : IAsyncDisposable
         return bot;
     }
 
-    public const string GcGen0SizeVariable = "DOTNET_GCgen0size";
-    public const string DeployedGcGen0Size = "0x2000000";
+    private static readonly (string Name, string Value)[] Deployed = [("DOTNET_GCgen0size", "0x2000000"), ("DOTNET_TieredCompilation", "0")];
 
     /// <param name="full">false: only the outbox and the stopping flag, for polls while a phase runs (the full stats read
     /// every thread's /proc status, which cost the bot about 3 % of its CPU when polled every 100 ms)</param>

@@ -4,7 +4,10 @@ using GroupBot.Tests.Support;
 
 namespace GroupBot.Tests.Hosting;
 
-/// <summary>The ways to run the bot set the runtime alike: the GC's young generation is read from the environment only.</summary>
+/// <summary>
+/// The ways to run the bot set the runtime alike: the GC's young generation is read from the environment only, so the
+/// Dockerfile, the systemd unit and launchSettings.json each set it; tiered compilation is off in the project itself.
+/// </summary>
 public sealed class DeploymentFilesTests
 {
     [Fact]
@@ -18,5 +21,12 @@ public sealed class DeploymentFilesTests
         Assert.Equal("0x2000000", docker);
         Assert.Equal(docker, systemd);
         Assert.Equal(docker, launch);
+    }
+
+    [Fact]
+    public void The_bot_is_built_without_tiered_compilation()
+    {
+        var project = System.Xml.Linq.XDocument.Load(Path.Combine(Repo.Root, "src", "GroupBot", "GroupBot.csproj"));
+        Assert.Equal("false", project.Descendants("TieredCompilation").Single().Value);
     }
 }
