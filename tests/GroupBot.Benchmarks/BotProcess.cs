@@ -75,7 +75,7 @@ public sealed class BotProcess : IAsyncDisposable
             start.ArgumentList.Add(self);
         }
         foreach (var a in args) start.ArgumentList.Add(a);
-        // The bot runs as deployed: its GC setting from the Dockerfile, config/groupbot.service and launchSettings.json, no
+        // The bot runs as deployed: its GC setting from the Dockerfile and config/groupbot.service, no
         // tiered compilation as GroupBot.csproj says (this process runs the benchmarks' own runtimeconfig). A value in this
         // process's environment wins, to compare (DOTNET_GCgen0size=0 and DOTNET_TieredCompilation=1: the runtime's defaults).
         foreach (var (name, value) in Deployed)
