@@ -135,7 +135,8 @@ public sealed class CommunityCommands(Members members, Points points, Trust trus
         if (correction)
         {
             if (note.Length == 0) return ctx.Usage("correction_note");
-            var recorded = points.TotalSales(who.UserId);
+            // The correction may take back what the totals it counts in hold: brand-wide, or in an untrusted group its own view.
+            var recorded = trust.CountsBrandWide(ctx.ChatId, ctx.From.Id) ? points.TotalSales(who.UserId) : points.TotalSales(who.UserId, ctx.ChatId);
             if (fen > recorded) return ctx.Usage("correction_too_big", Money.Format(recorded));
             fen = -fen;
         }

@@ -37,6 +37,20 @@ public sealed class TrustTests : IAsyncLifetime
     private static string Text(List<ChatAction> actions) => actions.OfType<SendText>().Single().Text;
 
     [Fact]
+    public async Task A_sale_recorded_in_an_untrusted_group_can_be_corrected_there_and_only_down_to_zero()
+    {
+        await _bot.SayIn(Rogue, Owner, "/sale @amy 100 首单");
+        Assert.Contains("超过了已记录的销售 ¥100.00", Text(await _bot.SayIn(Rogue, Owner, "/sale @amy -150 录多了")));
+        var fixedUp = Text(await _bot.SayIn(Rogue, Owner, "/sale @amy -30 录多了"));
+        Assert.Contains("累计 ¥70.00", fixedUp);
+        Assert.Contains("仅计入本群", fixedUp);
+        Assert.Equal(7000, _bot.Get<Points>().TotalSales(Amy.Id, Rogue.Id));
+        // Brand-wide nothing was recorded, so nothing can be taken back there.
+        Assert.Equal(0, _bot.Get<Points>().TotalSales(Amy.Id));
+        Assert.Contains("超过了已记录的销售 ¥0.00", Text(await _bot.Say(Owner, "/sale @amy -30 录多了")));
+    }
+
+    [Fact]
     public async Task An_untrusted_groups_awards_and_sales_count_in_that_group_only_and_never_promote()
     {
         Assert.Contains("仅计入本群", Text(await _bot.SayIn(Rogue, Owner, "/award @amy 1000")));
