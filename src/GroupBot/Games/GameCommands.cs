@@ -110,7 +110,8 @@ public sealed class GameCommands(GameStore store, IEnumerable<IGameFlow> flows, 
         {
             if (!int.TryParse(TextWidth.Fold(ctx.Args[0]), out var id)) return ctx.Usage("game_id", ctx.Args[0]);
             game = candidates.FirstOrDefault(g => g.Id == id);
-            if (game is null) return reply(view.Notice("no_such_game", id));
+            // A running game of a kind this verb is not for (/join of a price guess, /leave of a lottery) is named as such.
+            if (game is null) return reply(view.Notice(store.Live(ctx.ChatId).Any(g => g.Id == id) ? "wrong_move" : "no_such_game", id));
         }
         else
         {

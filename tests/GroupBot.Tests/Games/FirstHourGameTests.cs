@@ -81,6 +81,10 @@ public sealed class FirstHourGameTests : IAsyncLifetime
         Assert.Contains("已参团", (await _bot.Say(Users[0], "/join 2")).All());
         // /leave means the one group buy the caller is in.
         Assert.Contains("已退出", (await _bot.Say(Users[0], "/leave")).All());
+        // A move a running game does not take is named as such, not as a game that is not there.
+        Assert.Contains("#1 号游戏不能这样玩，发 /games 看看怎么参加", (await _bot.Say(Users[0], "/leave 1")).All());
+        Assert.Single(Store.Find(BotHarness.Chat, 1)!.Players);
+        Assert.Contains("没有进行中的 #9 号游戏", (await _bot.Say(Users[0], "/join 9")).All());
     }
 
     [Fact]

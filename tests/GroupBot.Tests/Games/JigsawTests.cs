@@ -171,7 +171,8 @@ public sealed class JigsawTests : IAsyncLifetime
         Assert.Empty(_bot.Get<GameStore>().AllLive());
 
         var (_, link, _) = await Open();
-        Assert.Contains("没有进行中的 #1 号游戏", Text(await _bot.Say(Amy, "/join 1"))); // nothing to join: it is won by scanning
+        Assert.Contains("#1 号游戏不能这样玩", Text(await _bot.Say(Amy, "/join 1"))); // nothing to join: it is won by scanning
+        Assert.Contains("没有进行中的 #2 号游戏", Text(await _bot.Say(Amy, "/join 2")));
         Assert.Contains("已取消", Text(await _bot.Say(BotHarness.Owner, "/cancel")));
         Assert.Contains("已经结束", Text(await Start(Amy, PayloadOf(link))));
         Assert.Equal(GameState.Cancelled, _bot.Get<GameStore>().Find(BotHarness.Chat, 1)!.State);
