@@ -53,6 +53,9 @@ public sealed record CommandSpec(string Name, Role Role, CommandHandler Handle, 
 {
     public IReadOnlyCollection<string> OptionKeys => Options ?? [];
 
+    /// <summary>Whether /help, /start and the menus list it to this caller (an operators' command to operators only).</summary>
+    public bool ListedFor(bool isOperator) => !OperatorsOnly || isOperator;
+
     /// <summary>Whether the command works in this kind of chat (its Scope).</summary>
     public bool UsableIn(ChatKind kind) => Scope switch
     {

@@ -7,7 +7,7 @@ public static class HelpCommand
 {
     public static CommandSpec Spec(CommandRegistry registry) => new("help", Role.Member, (ctx, _) =>
     {
-        var names = registry.UsableBy(ctx.Role).Where(c => c.UsableIn(ctx.Message.Chat.Kind) && (!c.OperatorsOnly || ctx.IsOperator)).Select(c => c.Name).ToList();
+        var names = registry.UsableBy(ctx.Role).Where(c => c.UsableIn(ctx.Message.Chat.Kind) && c.ListedFor(ctx.IsOperator)).Select(c => c.Name).ToList();
         return Task.FromResult(ctx.Reply("help", new { Commands = names, IsAdmin = ctx.IsAdmin }));
     });
 
@@ -23,7 +23,7 @@ public static class HelpCommand
             _ => registry.UsableBy(Role.Member).Where(c => c.UsableIn(ChatKind.Supergroup)),
         };
         // Telegram takes at most 100 commands per menu.
-        var text = templates.Render("command_menu", language, new { Commands = commands.Where(c => !c.OperatorsOnly).Select(c => c.Name).Take(100).ToList() });
+        var text = templates.Render("command_menu", language, new { Commands = commands.Where(c => c.ListedFor(isOperator: false)).Select(c => c.Name).Take(100).ToList() });
         return text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(l => l.Split(" - ", 2))
             .Where(p => p.Length == 2 && p[0].Length > 0 && p[1].Length > 0)

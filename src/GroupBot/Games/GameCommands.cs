@@ -98,7 +98,8 @@ public sealed class GameCommands(GameStore store, IEnumerable<IGameFlow> flows, 
     {
         var view = GameView.Of(ctx);
         Reply reply = text => [new SendText(ctx.ChatId, text, ReplyTo: ctx.Message.MessageId)];
-        var candidates = store.Live(ctx.ChatId).Where(g => Verbs[g.Kind].Contains(verb)).ToList();
+        var live = store.Live(ctx.ChatId);
+        var candidates = live.Where(g => Verbs[g.Kind].Contains(verb)).ToList();
         var text = ctx.Args.Count > 0 ? ctx.Args.Rest(0) : "";
         Game? game;
         if (verb == "guess")
@@ -111,7 +112,7 @@ public sealed class GameCommands(GameStore store, IEnumerable<IGameFlow> flows, 
             if (!int.TryParse(TextWidth.Fold(ctx.Args[0]), out var id)) return ctx.Usage("game_id", ctx.Args[0]);
             game = candidates.FirstOrDefault(g => g.Id == id);
             // A running game of a kind this verb is not for (/join of a price guess, /leave of a lottery) is named as such.
-            if (game is null) return reply(view.Notice(store.Live(ctx.ChatId).Any(g => g.Id == id) ? "wrong_move" : "no_such_game", id));
+            if (game is null) return reply(view.Notice(live.Any(g => g.Id == id) ? "wrong_move" : "no_such_game", id));
         }
         else
         {

@@ -22,15 +22,15 @@ public sealed class PostingCommands(Schedules schedules, Catalog catalog, PostRe
     private IReadOnlyList<ChatAction> Post(CommandContext ctx, bool preview)
     {
         var command = preview ? "preview" : "post";
-        // The names this command takes, so a wrong or missing one is answered with the right ones.
-        var choices = string.Join(" / ", (preview ? [] : schedules.All.Select(s => s.Id)).Concat(renderer.Names()));
-        if (ctx.Args.Count == 0) return ctx.Usage("missing_template", command: command, more: choices);
+        // The names this command takes, so a wrong or missing one is answered with the right ones (read only then).
+        string Choices() => string.Join(" / ", (preview ? [] : schedules.All.Select(s => s.Id)).Concat(renderer.Names()));
+        if (ctx.Args.Count == 0) return ctx.Usage("missing_template", command: command, more: Choices());
         var name = ctx.Args[0];
         // Only names inside the templates folder: "../../x" or "/etc/x" never reach the disk.
         if (!TemplateStore.IsValidName(name)) return ctx.Usage("bad_template_name", name, command);
         var schedule = preview ? null : schedules.Find(name);
         var template = schedule?.Template ?? name;
-        if (!renderer.Exists(template)) return ctx.Usage("no_template", name, command, choices);
+        if (!renderer.Exists(template)) return ctx.Usage("no_template", name, command, Choices());
         Product? product;
         if (ctx.Args.Count > 1)
         {

@@ -25,7 +25,7 @@ public sealed class StartCommands(IServiceProvider services, DeepLinks links, IL
     /// <summary>The commands this caller can use in a private chat: members' ones, and private-only ones their role allows.</summary>
     public IReadOnlyList<CommandSpec> PrivateCommands(Role role, bool isOperator) => Registry.All
         .Where(c => c.Scope != CommandScope.Groups && (c.Role == Role.Member || role == Role.Admin && c.Scope == CommandScope.Private))
-        .Where(c => !c.OperatorsOnly || isOperator)
+        .Where(c => c.ListedFor(isOperator))
         .OrderBy(c => c.Scope == CommandScope.Private ? 0 : 1).ThenBy(c => c.Name, StringComparer.Ordinal)
         .Where(c => c.Name is not ("start" or "claim"))
         .ToList();
