@@ -29,16 +29,7 @@ public static class BareBench
         o.CheckAllUsed();
 
         await using var peer = await LoadPeer.StartAsync(Token);
-        var self = Environment.ProcessPath!;
-        var args = new List<string>();
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet") args.Add(typeof(BareBench).Assembly.Location);
-        args.AddRange(["bare-child", peer.BaseUrl, inFlight.ToString()]);
-        var start = new ProcessStartInfo("taskset") { RedirectStandardInput = true, UseShellExecute = false };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(botCpus);
-        start.ArgumentList.Add(self);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var child = Process.Start(start)!;
+        using var child = Process.Start(BotProcess.ChildStart(["bare-child", peer.BaseUrl, inFlight.ToString()], botCpus))!;
         try
         {
             var next = 0;
@@ -55,19 +46,19 @@ public static class BareBench
             if (!await WaitFor(peer, warm.Count)) throw new InvalidOperationException("the warm-up did not finish");
 
             peer.ResetStats();
-            var cpu0 = Cpu(child.Id);
+            var cpu0 = Cpu(child);
             var burst = Enumerable.Range(0, updates).Select(_ => Next()).ToList();
             var clock = Stopwatch.StartNew();
             var done = await WaitFor(peer, burst.Count);
             var seconds = clock.Elapsed.TotalSeconds;
-            var cpu1 = Cpu(child.Id);
+            var cpu1 = Cpu(child);
             var (answered, _, _) = Latencies(peer, burst);
             Console.WriteLine($"bare burst: {burst.Count} updates queued at once → {answered} replies in {seconds:0.0} s = {answered / seconds:0} updates/s"
                 + (done ? "" : " (INCOMPLETE)"));
             Console.WriteLine($"  CPU of the bare bot: {cpu1 - cpu0:0} ms = {(cpu1 - cpu0) / burst.Count:0.000} ms per update ({inFlight} sends in flight at most)");
 
             peer.ResetStats();
-            cpu0 = Cpu(child.Id);
+            cpu0 = Cpu(child);
             var paced = new List<(long, int)>(rate * pacedSeconds);
             var feed = Stopwatch.StartNew();
             while (paced.Count < rate * pacedSeconds)
@@ -77,7 +68,7 @@ public static class BareBench
                 await Task.Delay(2);
             }
             done = await WaitFor(peer, paced.Count);
-            cpu1 = Cpu(child.Id);
+            cpu1 = Cpu(child);
             var (n, p50, p99) = Latencies(peer, paced);
             Console.WriteLine($"bare paced {rate}/s for {pacedSeconds} s: {n} replies; latency served→reply p50 {p50:0.0} ms, p99 {p99:0.0} ms"
                 + (done ? "" : " (INCOMPLETE)"));
@@ -113,13 +104,11 @@ public static class BareBench
         return (latencies.Count, Measure.Percentile(latencies, 50), Measure.Percentile(latencies, 99));
     }
 
-    /// <summary>A process's user + system CPU so far, in ms, from /proc (clock ticks of 10 ms).</summary>
-    private static double Cpu(int pid)
+    /// <summary>The child's user + system CPU so far, in ms (taskset execs the benchmark: the same process).</summary>
+    private static double Cpu(Process child)
     {
-        // The child is taskset, which execs the benchmark: same pid.
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return (long.Parse(fields[11]) + long.Parse(fields[12])) * 10.0;
+        child.Refresh();
+        return child.TotalProcessorTime.TotalMilliseconds;
     }
 
     /// <summary>The child: polls, and answers every update as it comes, at most <c>inFlight</c> sends at once.</summary>

@@ -14,6 +14,10 @@ public sealed record BotStats(
 {
     public double CpuMs => UserMs + SysMs;
 
+    /// <summary>What a poll during a phase needs, and nothing that costs the bot to find out.</summary>
+    public static BotStats Light(int pending, bool stopping, string? liteDbFailure) =>
+        new(0, 0, 0, pending, 0, 0, 0, 0, 0, 0, 0, stopping, liteDbFailure);
+
     /// <summary>
     /// These stats with this process's hand-offs so far, counted rather than timed: the thread pool's work items and the
     /// context switches. Unlike times, they hardly move between runs, so a change that saves hand-offs shows even on a
@@ -56,25 +60,8 @@ public sealed class BotProcess : IAsyncDisposable
     /// <param name="cpus">a taskset CPU list for the bot ("0"), or null to leave it unpinned</param>
     public static async Task<BotProcess> StartAsync(string dir, string peerUrl, IDictionary<string, string?> settings, string? cpus)
     {
-        var self = Environment.ProcessPath ?? throw new InvalidOperationException("no process path");
-        var args = new List<string>();
-        // Under `dotnet run` the path is the app host; under `dotnet x.dll` it is dotnet and the assembly comes next.
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet") args.Add(typeof(BotProcess).Assembly.Location);
-        args.AddRange(["bot", dir, peerUrl]);
-        args.AddRange(settings.Select(kv => $"{kv.Key}={kv.Value}"));
-        var start = new ProcessStartInfo(cpus is null ? self : "taskset")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        if (cpus is not null)
-        {
-            start.ArgumentList.Add("-c");
-            start.ArgumentList.Add(cpus);
-            start.ArgumentList.Add(self);
-        }
-        foreach (var a in args) start.ArgumentList.Add(a);
+        var start = ChildStart(["bot", dir, peerUrl, .. settings.Select(kv => $"{kv.Key}={kv.Value}")], cpus);
+        start.RedirectStandardOutput = true;
         // The bot runs as deployed: its GC setting from the Dockerfile and config/groupbot.service, no
         // tiered compilation as GroupBot.csproj says (this process runs the benchmarks' own runtimeconfig). A value in this
         // process's environment wins, to compare (DOTNET_GCgen0size=0 and DOTNET_TieredCompilation=1: the runtime's defaults).
@@ -86,6 +73,24 @@ public sealed class BotProcess : IAsyncDisposable
         var line = await process.StandardOutput.ReadLineAsync(cts.Token);
         if (line != "ready") throw new InvalidOperationException($"the bot process did not start: {line ?? "(exited)"}");
         return bot;
+    }
+
+    /// <summary>This benchmark program started again with <paramref name="args"/> (a child command), stdin redirected.</summary>
+    /// <param name="cpus">a taskset CPU list for the child ("0"), or null to leave it unpinned</param>
+    public static ProcessStartInfo ChildStart(IEnumerable<string> args, string? cpus)
+    {
+        var self = Environment.ProcessPath ?? throw new InvalidOperationException("no process path");
+        var start = new ProcessStartInfo(cpus is null ? self : "taskset") { RedirectStandardInput = true, UseShellExecute = false };
+        if (cpus is not null)
+        {
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add(cpus);
+            start.ArgumentList.Add(self);
+        }
+        // Under `dotnet run` the path is the app host; under `dotnet x.dll` it is dotnet and the assembly comes next.
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet") start.ArgumentList.Add(typeof(BotProcess).Assembly.Location);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        return start;
     }
 
     private static readonly (string Name, string Value)[] Deployed = [("DOTNET_GCgen0size", "0x2000000"), ("DOTNET_TieredCompilation", "0")];
@@ -177,8 +182,7 @@ public sealed class BotProcess : IAsyncDisposable
         {
             if (command == "pending")
             {
-                Console.Out.WriteLine(JsonSerializer.Serialize(new BotStats(0, 0, 0, outbox.PendingCount, 0, 0, 0, 0, 0, 0, 0,
-                    stopping.IsCancellationRequested, liteDbFailure.Text)));
+                Console.Out.WriteLine(JsonSerializer.Serialize(BotStats.Light(outbox.PendingCount, stopping.IsCancellationRequested, liteDbFailure.Text)));
                 Console.Out.Flush();
                 continue;
             }

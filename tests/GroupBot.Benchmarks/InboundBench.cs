@@ -97,7 +97,7 @@ public static partial class InboundBench
         async Task<BotStats?> Probe(bool full = true)
         {
             if (child is not null) return await child.StatsAsync(full);
-            if (!full) return new BotStats(0, 0, 0, hostOutbox!.PendingCount, 0, 0, 0, 0, 0, 0, 0, stopping.IsCancellationRequested, liteDbFailure.Text);
+            if (!full) return BotStats.Light(hostOutbox!.PendingCount, stopping.IsCancellationRequested, liteDbFailure.Text);
             using var me = Process.GetCurrentProcess();
             return new BotStats(me.UserProcessorTime.TotalMilliseconds, me.PrivilegedProcessorTime.TotalMilliseconds, botDb!.JournalStats.Syncs,
                 hostOutbox!.PendingCount, me.WorkingSet64, me.PeakWorkingSet64, GC.GetTotalMemory(false), GC.GetTotalAllocatedBytes(),
